@@ -1,0 +1,40 @@
+# The two commands of README.md. Each creates .venv if missing and installs what it needs with
+# constraints.txt (torch pinned to the CPU build this project is tested on).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench install-serve install-all clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed-serve: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -q -c constraints.txt -e ".[serve]"
+	touch $@
+
+$(VENV)/.installed-all: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -q -c constraints.txt -e ".[all]"
+	touch $@ $(VENV)/.installed-serve
+
+install-serve: $(VENV)/.installed-serve
+install-all: $(VENV)/.installed-all
+
+## run: the main job on the shipped default model.
+run: install-serve
+	$(BIN)/grooming-detect --help
+
+## test: lint, then the whole test suite.
+test: install-all
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+bench: install-all
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
