@@ -94,12 +94,12 @@ def test_template_family_disjoint(data: dict) -> None:
     lib = load_library()
     used = {s: {f for r in rows for f in r["metadata"]["families"]} for s, rows in data.items()}
     assert used["train"].isdisjoint(used["test"])
-    assert used["validation"].isdisjoint(used["test"])
-    leaked = {lib.stage_of[f] for f in used["train"] & used["validation"]}
-    assert leaked <= set(lib.pool("validation").borrowed)
-    assert not lib.pool("test").borrowed
+    assert used["train"].isdisjoint(used["validation"])
+    assert all(lib.splits_of[f] == {"validation", "test"} for f in used["validation"] & used["test"])
     for split, families in used.items():
-        assert all(lib.split_of[f] == split or lib.stage_of[f] in lib.pool(split).borrowed for f in families)
+        assert all(split in lib.splits_of[f] for f in families)
+    for split in SPLITS:
+        assert all(lib.pool(split).by_stage.values())
 
 
 def test_labels_and_alert_at_are_consistent(data: dict) -> None:

@@ -53,7 +53,12 @@ def dataset_stats(splits: Mapping[str, Sequence[Mapping[str, Any]]], lib: Librar
         "distinct_templates_used": len(template_uses),
         "max_template_share": round(top_count / max(total_messages, 1), 5),
         "most_used_template": top,
-        "families_per_split": dict(Counter(lib.split_of.values())),
+        "families_per_split": {
+            split: sum(split in splits for splits in lib.splits_of.values()) for split in ("train", "validation", "test")
+        },
+        "families_shared_by_validation_and_test": sum(
+            splits == {"validation", "test"} for splits in lib.splits_of.values()
+        ),
     }
     return stats
 
@@ -99,8 +104,11 @@ def render_card(stats: Mapping[str, Any], *, n: int, seed: int) -> str:
         "",
         "## Splits",
         "",
-        "Splits are conversation disjoint and **template-family disjoint**: every template family (one idea "
-        "and its paraphrases) belongs to exactly one split, so test phrasings were never seen in training.",
+        "Splits are conversation disjoint and **template-family disjoint from training**: a template family (one "
+        "idea and its paraphrases) used in training is never used in validation or test, so test phrasings were "
+        "never seen in training. Where a stage has only two families, validation and test share the held-out one "
+        f"({t['families_shared_by_validation_and_test']} families), so that validation, which picks checkpoints and "
+        "thresholds, also reads unseen phrasings.",
         "",
         "| split | transcripts | messages | obfuscated | hard negatives | families used |",
         "|---|---:|---:|---:|---:|---:|",

@@ -28,17 +28,23 @@ def family_group(family: str) -> str:
     return family.rsplit(".", 1)[0]
 
 
-def _assign(families: Iterable[str], frac: float = 0.15) -> dict[str, str]:
-    """Split one group's families; each split gets at least one where the group has three or more."""
+def _assign(families: Iterable[str], frac: float = 0.15) -> dict[str, frozenset[str]]:
+    """Split one group's families between train, validation and test.
+
+    With three or more families each split gets its own. With two, train gets one and validation and test
+    share the other, so that validation (which picks checkpoints and thresholds) still reads phrasings
+    that training never saw. A lone family is shared by all three splits.
+    """
     ordered = sorted(families, key=_rank)
     n = len(ordered)
-    if n >= 3:
-        n_test = n_val = max(1, round(frac * n))
-    else:
-        n_test, n_val = (1, 0) if n == 2 else (0, 0)
-    out = {f: "test" for f in ordered[:n_test]}
-    out.update({f: "validation" for f in ordered[n_test : n_test + n_val]})
-    out.update({f: "train" for f in ordered[n_test + n_val :]})
+    if n == 1:
+        return {ordered[0]: frozenset(SPLITS)}
+    if n == 2:
+        return {ordered[0]: frozenset({"validation", "test"}), ordered[1]: frozenset({"train"})}
+    n_test = n_val = max(1, round(frac * n))
+    out = {f: frozenset({"test"}) for f in ordered[:n_test]}
+    out.update({f: frozenset({"validation"}) for f in ordered[n_test : n_test + n_val]})
+    out.update({f: frozenset({"train"}) for f in ordered[n_test + n_val :]})
     return out
 
 
@@ -48,7 +54,6 @@ class SplitPool:
 
     by_stage: dict[str, list[str]]
     by_group: dict[str, list[str]]
-    borrowed: tuple[str, ...]
 
 
 @dataclass
@@ -59,7 +64,7 @@ class Library:
     scenarios: dict[str, Scenario]
     templates: dict[str, list[str]] = field(init=False)
     stage_of: dict[str, str] = field(init=False)
-    split_of: dict[str, str] = field(init=False)
+    splits_of: dict[str, frozenset[str]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.templates, self.stage_of = {}, {}
@@ -72,25 +77,20 @@ class Library:
         groups: dict[str, list[str]] = {}
         for family in self.templates:
             groups.setdefault(family_group(family), []).append(family)
-        self.split_of = {}
+        self.splits_of = {}
         for members in groups.values():
-            self.split_of.update(_assign(members))
+            self.splits_of.update(_assign(members))
 
     def pool(self, split: str) -> SplitPool:
-        """Families of ``split``; a stage with none there borrows train's and is listed in ``borrowed``."""
-        by_stage: dict[str, list[str]] = {}
-        borrowed = []
-        for stage in self.stages.values():
-            own = [f for f in stage.families if self.split_of[f] == split]
-            if not own:
-                own = [f for f in stage.families if self.split_of[f] == "train"]
-                borrowed.append(stage.name)
-            by_stage[stage.name] = own
+        """The families ``split`` draws from (every stage has at least one, see :func:`_assign`)."""
+        by_stage = {
+            stage.name: [f for f in stage.families if split in self.splits_of[f]] for stage in self.stages.values()
+        }
         by_group: dict[str, list[str]] = {}
         for families in by_stage.values():
             for f in families:
                 by_group.setdefault(family_group(f), []).append(f)
-        return SplitPool(by_stage, by_group, tuple(borrowed))
+        return SplitPool(by_stage, by_group)
 
 
 def _collect_stages(modules: Iterable[object]) -> dict[str, Stage]:
