@@ -24,9 +24,9 @@ $(VENV)/.installed-all: pyproject.toml constraints.txt | $(BIN)/python
 install-serve: $(VENV)/.installed-serve
 install-all: $(VENV)/.installed-all
 
-## run: the main job on the shipped default model.
+## run: the main job: the moderation HTTP API on the shipped default model, open mode, on 127.0.0.1.
 run: install-serve
-	$(BIN)/grooming-detect --help
+	$(BIN)/grooming-detect serve --open --host $(HOST) --port $(PORT)
 
 ## test: lint, then the whole test suite.
 test: install-all

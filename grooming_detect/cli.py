@@ -41,6 +41,94 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1 if result.skipped else 0
 
 
+def _parse_thresholds(items: list[str]) -> dict[str, float]:
+    out = {}
+    for item in items:
+        category, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"--threshold expects CATEGORY=VALUE, got {item!r}")
+        try:
+            out[category.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"--threshold {category.strip()}: not a number") from None
+    return out
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from grooming_detect.jsonl import LineError, iter_transcripts
+    from grooming_detect.scorer import RiskScorer
+
+    scorer = RiskScorer.from_pretrained(args.model)
+    thresholds = scorer.resolve_thresholds(_parse_thresholds(args.threshold))
+    items = list(iter_transcripts(args.input))
+    errors = [item for _, item in items if isinstance(item, LineError)]
+    for error in errors:
+        print(f"{args.input}: {error}", file=sys.stderr)
+    if errors and not args.skip_invalid:
+        print(f"{len(errors)} invalid line(s); nothing scored (use --skip-invalid to skip them)", file=sys.stderr)
+        return 1
+    transcripts = [(n, t) for n, t in items if not isinstance(t, LineError)]
+    out = open(args.output, "w", encoding="utf-8") if args.output != "-" else sys.stdout
+    flagged = 0
+    try:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(transcripts), unit="conv", desc="score", file=sys.stderr, disable=args.quiet)
+        for start in range(0, len(transcripts), args.batch_size):
+            chunk = [t for _, t in transcripts[start : start + args.batch_size]]
+            for result in scorer.score_batch(chunk, thresholds=thresholds, return_spans=not args.no_spans):
+                out.write(result.model_dump_json() + "\n")
+                flagged += result.flagged
+            bar.update(len(chunk))
+        bar.close()
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(
+        f"scored {len(transcripts)} transcript(s), {flagged} flagged; skipped {len(errors)} invalid line(s)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from grooming_detect.explain_view import render_explanation
+    from grooming_detect.jsonl import LineError, iter_transcripts
+    from grooming_detect.scorer import RiskScorer
+
+    found = None
+    for number, item in iter_transcripts(args.input):
+        if isinstance(item, LineError):
+            if args.id is None or number == args.line:
+                raise ValueError(str(item))
+            continue
+        if (args.id is not None and item.id == args.id) or (args.id is None and number == args.line):
+            found = item
+            break
+    if found is None:
+        raise ValueError("no such transcript in the file (give --id or --line)")
+    scorer = RiskScorer.from_pretrained(args.model)
+    result = scorer.score(found, thresholds=_parse_thresholds(args.threshold))
+    sys.stdout.write(render_explanation(found, result, color=sys.stdout.isatty() and not args.no_color))
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from grooming_detect.api.app import create_app
+    from grooming_detect.api.settings import Settings
+
+    overrides = {"open_mode": True} if args.open else {}
+    if args.model:
+        overrides["model"] = args.model
+    settings = Settings(**overrides)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+    return 0
+
+
 def _add_builtin(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("normalize", help="normalize Thai chat lines from stdin to stdout, one per line")
     p.set_defaults(func=_cmd_normalize)
@@ -50,6 +138,33 @@ def _add_builtin(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-messages", type=int, default=2000)
     p.add_argument("--max-message-chars", type=int, default=4000)
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("score", help="score a JSON Lines file of transcripts")
+    p.add_argument("input", help="JSON Lines file, one transcript per line")
+    p.add_argument("-o", "--output", default="-", help="output JSON Lines file (default: stdout)")
+    p.add_argument("--model", default=None, help="model folder or MLflow URI (default: models/default)")
+    p.add_argument("--threshold", action="append", default=[], metavar="CATEGORY=VALUE")
+    p.add_argument("--skip-invalid", action="store_true", help="skip bad lines instead of refusing the file")
+    p.add_argument("--no-spans", action="store_true", help="do not compute highlighted spans (faster)")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser("explain", help="print one transcript with its message scores and highlighted spans")
+    p.add_argument("input", help="JSON Lines file")
+    p.add_argument("--id", help="transcript id (default: the one on --line)")
+    p.add_argument("--line", type=int, default=1, help="line number of the transcript (default 1)")
+    p.add_argument("--model", default=None)
+    p.add_argument("--threshold", action="append", default=[], metavar="CATEGORY=VALUE")
+    p.add_argument("--no-color", action="store_true")
+    p.set_defaults(func=_cmd_explain)
+
+    p = sub.add_parser("serve", help="run the moderation HTTP API")
+    p.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    p.add_argument("--model", default=None, help="model folder or MLflow URI (default: models/default)")
+    p.add_argument("--open", action="store_true", help="open mode: no API key needed (local trials only)")
+    p.set_defaults(func=_cmd_serve)
 
 
 def _add_plugins(sub: argparse._SubParsersAction) -> None:

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from grooming_detect.cli import main
+
+
+def test_help_lists_commands(capsys) -> None:
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "normalize" in out and "validate" in out
+
+
+def test_validate_reports_bad_lines(tmp_path: Path, capsys) -> None:
+    p = tmp_path / "t.jsonl"
+    good = json.dumps({"id": "a", "messages": [{"sender": "x", "text": "hi"}]})
+    p.write_text(good + "\nnot json\n", encoding="utf-8")
+    assert main(["validate", str(p)]) == 1
+    captured = capsys.readouterr()
+    assert "line 2" in captured.err
+    assert "1 valid transcript(s), 1 invalid line(s)" in captured.out
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    assert main(["validate", str(tmp_path / "nope.jsonl")]) == 1
+    assert "No such file" in capsys.readouterr().err
+
+
+def test_console_script_normalize_keeps_one_line_per_input() -> None:
+    exe = Path(sys.executable).with_name("grooming-detect")
+    lines = ["ส่ ง รู ป มา", "", "555555 ขำมากกกกก", "\u200b\ufeff", "ไป กิน ข้าว กัน"]
+    proc = subprocess.run(
+        [str(exe), "normalize"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+        timeout=120,
+    )
+    out = proc.stdout.split("\n")
+    assert out[-1] == ""
+    assert len(out) - 1 == len(lines)
+    from grooming_detect.normalize import normalize_text
+
+    assert out[:-1] == [normalize_text(line).text for line in lines]
