@@ -7,13 +7,16 @@ boundary, never a silent truncation later. Pass ``context={"limits": TranscriptL
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-__all__ = ["DEFAULT_LIMITS", "Message", "Role", "Transcript", "TranscriptLimits"]
+__all__ = ["DEFAULT_LIMITS", "Message", "Role", "Transcript", "TranscriptLimits", "use_limits"]
 
 Role = Literal["unknown", "minor", "adult"]
 
@@ -36,12 +39,23 @@ class TranscriptLimits:
 
 
 DEFAULT_LIMITS = TranscriptLimits()
+_ACTIVE_LIMITS: ContextVar[TranscriptLimits] = ContextVar("grooming_detect_limits", default=DEFAULT_LIMITS)
+
+
+@contextmanager
+def use_limits(limits: TranscriptLimits) -> Iterator[None]:
+    """Limits for validation inside this block when no ``context`` is passed (the HTTP API uses it)."""
+    token = _ACTIVE_LIMITS.set(limits)
+    try:
+        yield
+    finally:
+        _ACTIVE_LIMITS.reset(token)
 
 
 def _limits(info: ValidationInfo) -> TranscriptLimits:
-    context = info.context or {}
-    limits = context.get("limits", DEFAULT_LIMITS) if isinstance(context, dict) else DEFAULT_LIMITS
-    return limits if isinstance(limits, TranscriptLimits) else DEFAULT_LIMITS
+    context = info.context if isinstance(info.context, dict) else {}
+    limits = context.get("limits", _ACTIVE_LIMITS.get())
+    return limits if isinstance(limits, TranscriptLimits) else _ACTIVE_LIMITS.get()
 
 
 def _has_lone_surrogate(text: str) -> bool:

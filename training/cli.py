@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["register_data"]
+__all__ = ["register_data", "register_promote", "register_train"]
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -56,3 +56,90 @@ def register_data(sub: argparse._SubParsersAction) -> None:
     gen.add_argument("--out", type=Path, default=Path("data/synthetic"), help="output folder")
     gen.add_argument("--quiet", action="store_true", help="no progress bar")
     gen.set_defaults(func=_cmd_generate)
+
+
+def _parse_overrides(items: list[str]) -> dict[str, object]:
+    import yaml
+
+    out: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"--set expects key=value, got {item!r}")
+        out[key.strip()] = yaml.safe_load(value)
+    return out
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from training.config import load_config
+    from training.pipeline import train
+
+    config = load_config(args.config, _parse_overrides(args.set))
+    summary = train(config, resume=args.resume, progress=not args.quiet)
+    test = summary["metrics"]["test"]
+    for category, m in test["categories"].items():
+        print(
+            f"{category}: PR-AUC {m['pr_auc']:.3f}, precision {m['precision']:.3f}, recall {m['recall']:.3f}, "
+            f"hard-negative FPR {m['hard_negative_fpr']:.3f}, median alert delay {m['median_alert_delay']}"
+        )
+    print(f"model: {summary['model_dir']}  run: {summary['run_id']}  registered version: {summary['version']}")
+    return 0
+
+
+def _cmd_promote(args: argparse.Namespace) -> int:
+    """Move ``champion`` to a version, after the evaluation gate against the current champion."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    from evaluation.cli import gate
+    from training import tracking
+
+    tracking.configure(args.experiment)
+    client = MlflowClient()
+    version = str(args.version or client.get_model_version_by_alias(args.name, args.alias).version)
+    try:
+        champion = str(client.get_model_version_by_alias(args.name, "champion").version)
+    except MlflowException:
+        champion = None
+    if champion is None:
+        print(f"{args.name}: no champion yet; nothing to compare against")
+    elif champion == version:
+        print(f"{args.name}: version {version} is already champion")
+        return 0
+    elif args.force:
+        print(f"{args.name}: --force: skipping the gate against champion version {champion}", file=sys.stderr)
+    elif not gate(f"models:/{args.name}@champion", f"models:/{args.name}/{version}", args):
+        print(f"{args.name}: version {version} regresses against champion {champion}; not promoted", file=sys.stderr)
+        return 1
+    tracking.set_alias(version, "champion", args.name)
+    print(f"{args.name}: champion -> version {version}")
+    return 0
+
+
+def register_train(sub: argparse._SubParsersAction) -> None:
+    """Add ``train`` to the ``grooming-detect`` parser."""
+    p = sub.add_parser("train", help="train the model (MLflow-tracked) from a YAML config")
+    p.add_argument("--config", type=Path, default=Path("training/configs/default.yaml"))
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config field, e.g. --set encoder.steps=100 (repeatable)",
+    )
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run from its checkpoints")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=_cmd_train)
+
+
+def register_promote(sub: argparse._SubParsersAction) -> None:
+    """Add ``promote`` (move the ``champion`` alias) to the ``grooming-detect`` parser."""
+    from evaluation.cli import add_gate_options
+
+    p = sub.add_parser("promote", help="move the champion alias to a version that passes the evaluation gate")
+    p.add_argument("--version", help="model version (default: the one the --alias points to)")
+    p.add_argument("--alias", default="challenger", help="alias whose version becomes champion")
+    p.add_argument("--experiment", default="grooming-detect")
+    p.add_argument("--force", action="store_true", help="promote even if the gate finds a regression")
+    add_gate_options(p)
+    p.set_defaults(func=_cmd_promote)

@@ -54,7 +54,8 @@ def dataset_stats(splits: Mapping[str, Sequence[Mapping[str, Any]]], lib: Librar
         "max_template_share": round(top_count / max(total_messages, 1), 5),
         "most_used_template": top,
         "families_per_split": {
-            split: sum(split in splits for splits in lib.splits_of.values()) for split in ("train", "validation", "test")
+            split: sum(split in splits for splits in lib.splits_of.values())
+            for split in ("train", "validation", "test")
         },
         "families_shared_by_validation_and_test": sum(
             splits == {"validation", "test"} for splits in lib.splits_of.values()

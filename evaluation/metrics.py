@@ -1,0 +1,153 @@
+"""Metric functions shared by training reports and the evaluation suites.
+
+Conversation-level metrics take one score per conversation (the risk after its last message). Early
+detection metrics take, per conversation, the index of the first message whose score crossed the
+threshold and the labelled ``alert_at``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.metrics import (
+    average_precision_score,
+    fbeta_score,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+    roc_curve,
+)
+
+__all__ = [
+    "alert_delays",
+    "at_threshold",
+    "expected_calibration_error",
+    "false_positive_rate",
+    "latency_penalty",
+    "latency_weighted_f1",
+    "pr_auc",
+    "recall_at_fpr",
+    "roc_auc",
+    "threshold_for_precision",
+]
+
+
+def _has_both(y: np.ndarray) -> bool:
+    return bool(y.min() != y.max()) if len(y) else False
+
+
+def pr_auc(y_true: Sequence[int], scores: Sequence[float]) -> float:
+    """Average precision (area under the precision-recall curve); NaN when one class is missing."""
+    y = np.asarray(y_true)
+    return float(average_precision_score(y, scores)) if _has_both(y) else float("nan")
+
+
+def roc_auc(y_true: Sequence[int], scores: Sequence[float]) -> float:
+    y = np.asarray(y_true)
+    return float(roc_auc_score(y, scores)) if _has_both(y) else float("nan")
+
+
+def false_positive_rate(y_true: Sequence[int], flagged: Sequence[bool]) -> float:
+    """Share of negative conversations flagged; NaN without negatives."""
+    y, f = np.asarray(y_true).astype(bool), np.asarray(flagged).astype(bool)
+    negatives = (~y).sum()
+    return float((f & ~y).sum() / negatives) if negatives else float("nan")
+
+
+def at_threshold(y_true: Sequence[int], scores: Sequence[float], threshold: float) -> dict[str, float]:
+    """Precision, recall, F1, F0.5 and false-positive rate when flagging ``scores >= threshold``."""
+    y = np.asarray(y_true).astype(int)
+    pred = (np.asarray(scores) >= threshold).astype(int)
+    return {
+        "precision": float(precision_score(y, pred, zero_division=0)),
+        "recall": float(recall_score(y, pred, zero_division=0)),
+        "f1": float(fbeta_score(y, pred, beta=1.0, zero_division=0)),
+        "f0.5": float(fbeta_score(y, pred, beta=0.5, zero_division=0)),
+        "fpr": false_positive_rate(y, pred.astype(bool)),
+    }
+
+
+def threshold_for_precision(y_true: Sequence[int], scores: Sequence[float], target: float) -> float:
+    """Lowest threshold whose precision reaches ``target`` (most recall at that precision).
+
+    If no threshold reaches it, the threshold of highest precision is returned (the caller reports it).
+    """
+    y = np.asarray(y_true).astype(int)
+    s = np.asarray(scores, dtype=float)
+    if not len(s) or y.sum() == 0:
+        return 1.0
+    order = np.argsort(-s, kind="stable")
+    s_sorted, y_sorted = s[order], y[order]
+    tp = np.cumsum(y_sorted)
+    precision = tp / np.arange(1, len(s) + 1)
+    # Only cut where the score changes, so that ties are never split.
+    cut = np.r_[s_sorted[1:] != s_sorted[:-1], True]
+    candidates = np.flatnonzero(cut & (precision >= target))
+    if len(candidates):
+        return float(s_sorted[candidates.max()])
+    best = np.flatnonzero(cut)[np.argmax(precision[cut])]
+    return float(s_sorted[best])
+
+
+def alert_delays(alert_at: Sequence[int], first_alert: Sequence[int | None]) -> np.ndarray:
+    """Messages between the labelled alert and the model's first alert, for detected positives."""
+    return np.array(
+        [f - a for a, f in zip(alert_at, first_alert, strict=True) if a is not None and a >= 0 and f is not None],
+        dtype=float,
+    )
+
+
+def recall_at_fpr(y_true: Sequence[int], scores: Sequence[float], max_fpr: float = 0.01) -> float:
+    """Highest recall reachable while the false-positive rate stays at or below ``max_fpr``."""
+    y = np.asarray(y_true)
+    if not _has_both(y):
+        return float("nan")
+    fpr, tpr, _ = roc_curve(y, scores)
+    return float(tpr[fpr <= max_fpr].max())
+
+
+def expected_calibration_error(y_true: Sequence[int], probs: Sequence[float], bins: int = 10) -> float:
+    """ECE: bin-weighted mean gap between predicted probability and observed frequency (equal-width bins)."""
+    y, p = np.asarray(y_true, dtype=float), np.asarray(probs, dtype=float)
+    if not len(p):
+        return float("nan")
+    index = np.clip(np.digitize(p, np.linspace(0, 1, bins + 1)[1:-1]), 0, bins - 1)
+    gap = 0.0
+    for b in range(bins):
+        in_bin = index == b
+        if in_bin.any():
+            gap += in_bin.mean() * abs(p[in_bin].mean() - y[in_bin].mean())
+    return float(gap)
+
+
+def latency_penalty(k: np.ndarray | float, half_at: float = 10.0) -> np.ndarray:
+    """Sadeque et al. (2018) penalty for deciding after ``k`` messages: 0 at k = 1, 0.5 at k = 1 + ``half_at``.
+
+    ``p = ln(3) / half_at`` makes ``-1 + 2 / (1 + exp(-p (k - 1)))`` reach 0.5 after ``half_at`` more messages.
+    """
+    p = np.log(3.0) / half_at
+    return -1.0 + 2.0 / (1.0 + np.exp(-p * (np.asarray(k, dtype=float) - 1.0)))
+
+
+def latency_weighted_f1(
+    y_true: Sequence[int],
+    flagged: Sequence[bool],
+    alert_at: Sequence[int | None],
+    first_alert: Sequence[int | None],
+    half_at: float = 10.0,
+) -> dict[str, float]:
+    """F1 times speed, as in Sadeque et al. (2018) and Vogt et al. (2021).
+
+    ``speed = 1 - median(penalty)`` over true positives, where a true positive detected ``d`` messages after
+    its labelled ``alert_at`` has read ``k = max(d, 0) + 1`` messages since the risk appeared.
+    """
+    y, f = np.asarray(y_true).astype(bool), np.asarray(flagged).astype(bool)
+    f1 = float(fbeta_score(y, f, beta=1.0, zero_division=0))
+    delays = [
+        max(fa - a, 0) + 1
+        for yy, ff, a, fa in zip(y, f, alert_at, first_alert, strict=True)
+        if yy and ff and a is not None and a >= 0 and fa is not None
+    ]
+    speed = float(1.0 - np.median(latency_penalty(np.array(delays), half_at))) if delays else float("nan")
+    return {"f1": f1, "speed": speed, "f_latency": f1 * speed if delays else float("nan")}

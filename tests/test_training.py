@@ -1,0 +1,155 @@
+"""Training end to end on the tiny config: real loop, real MLflow SQLite store and registry, reload, resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grooming_detect import Message, Transcript
+from grooming_detect.scorer import RiskScorer
+from training.config import load_config
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    from training.pipeline import train
+
+    root = tmp_path_factory.mktemp("tiny")
+    mp = pytest.MonkeyPatch()
+    mp.chdir(root)
+    mp.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
+    config = load_config(REPO / "training" / "configs" / "tiny.yaml")
+    summary = train(config, progress=False)
+    yield {"root": root, "config": config, "summary": summary}
+    mp.undo()
+
+
+def _client(run: dict):
+    import mlflow
+
+    mlflow.set_tracking_uri(f"sqlite:///{run['root'] / 'mlflow.db'}")
+    return mlflow.MlflowClient()
+
+
+def test_loss_falls_and_metrics_are_reported(tiny_run: dict) -> None:
+    metrics = tiny_run["summary"]["metrics"]
+    head = metrics["history"]["head"]
+    assert head[-1]["train_loss"] < head[0]["train_loss"]
+    assert metrics["history"]["joint"], "the LoRA stage ran"
+    for category in ("grooming", "sextortion"):
+        m = metrics["test"]["categories"][category]
+        assert 0.0 <= m["pr_auc"] <= 1.0 and 0.0 <= m["threshold"] <= 1.0
+        assert category in metrics["baseline_test"]["categories"]
+    card = (Path(tiny_run["summary"]["model_dir"]) / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "never grounds for fully automatic punishment" in card and "baseline" in card
+
+
+def test_mlflow_run_holds_params_metrics_and_datasets(tiny_run: dict) -> None:
+    client = _client(tiny_run)
+    run = client.get_run(tiny_run["summary"]["run_id"])
+    assert run.data.params["encoder.finetune"] == "lora"
+    assert run.data.params["head.hidden"] == "32"
+    assert "test.grooming.pr_auc" in run.data.metrics
+    history = client.get_metric_history(run.info.run_id, "head/train_loss")
+    assert len(history) == len(tiny_run["summary"]["metrics"]["history"]["head"])
+    contexts = {tag.value for d in run.inputs.dataset_inputs for tag in d.tags if tag.key == "mlflow.data.context"}
+    assert contexts == {"train", "validation", "test"}
+    assert all(d.dataset.digest for d in run.inputs.dataset_inputs)
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
+    assert {"MODEL_CARD.md", "metrics.json", "figures"} <= artifacts
+    figures = {a.path for a in client.list_artifacts(run.info.run_id, "figures")}
+    assert "figures/pr_curves.png" in figures and "figures/alert_delay.png" in figures
+
+
+def test_model_is_registered_as_challenger_and_promotable(tiny_run: dict) -> None:
+    from grooming_detect.cli import main
+
+    client = _client(tiny_run)
+    name = tiny_run["config"].name
+    version = client.get_model_version_by_alias(name, "challenger")
+    assert str(version.version) == tiny_run["summary"]["version"]
+    assert main(["promote", "--name", name, "--experiment", tiny_run["config"].experiment]) == 0
+    assert str(client.get_model_version_by_alias(name, "champion").version) == str(version.version)
+
+
+def test_saved_model_reloads_with_identical_scores(tiny_run: dict) -> None:
+    transcript = Transcript(
+        id="x",
+        messages=[
+            Message(sender="a", text="อายุเท่าไหร่แล้ว"),
+            Message(sender="b", text="14 ค่ะ"),
+            Message(sender="a", text="อย่าบอกใครนะ ส่งรูปมาหน่อย"),
+        ],
+    )
+    model_dir = Path(tiny_run["summary"]["model_dir"])
+    first = RiskScorer.from_pretrained(model_dir).score(transcript, return_spans=False)
+    second = RiskScorer.from_pretrained(model_dir).score(transcript, return_spans=False)
+    assert first.model_dump() == second.model_dump()
+    assert first.model_version == tiny_run["config"].version
+    assert (model_dir / "adapter" / "adapter_model.safetensors").is_file()
+    assert not list(model_dir.rglob("*.bin")) and not list(model_dir.rglob("*.pkl"))
+    _client(tiny_run)
+    from_registry = RiskScorer.from_pretrained(f"models:/{tiny_run['config'].name}@challenger")
+    assert from_registry.score(transcript, return_spans=False).category_scores == first.category_scores
+
+
+def test_resume_continues_an_interrupted_run(tiny_run: dict) -> None:
+    from training.pipeline import train
+
+    overrides = {
+        "checkpoint_dir": "runs/resume/checkpoints",
+        "output_dir": "runs/resume/model",
+        "register": False,
+        "baseline": False,
+        "head.patience": 10,
+    }
+    first = train(
+        load_config(REPO / "training" / "configs" / "tiny.yaml", {**overrides, "head.epochs": 2}), progress=False
+    )
+    ckpt = tiny_run["root"] / "runs" / "resume" / "checkpoints"
+    vectors = {p: p.stat().st_mtime_ns for p in ckpt.glob("vectors-*.safetensors")}
+    resumed = train(
+        load_config(REPO / "training" / "configs" / "tiny.yaml", {**overrides, "head.epochs": 4}),
+        resume=True,
+        progress=False,
+    )
+    before, after = first["metrics"]["history"], resumed["metrics"]["history"]
+    assert [h["epoch"] for h in after["head"]] == [1, 2, 3, 4]
+    assert after["head"][:2] == before["head"]  # finished epochs are kept, not redone
+    assert after["joint"] == before["joint"]  # the finished joint stage is not rerun
+    assert {p: p.stat().st_mtime_ns for p in ckpt.glob("vectors-*.safetensors")} == vectors  # cache reused
+
+
+def test_baseline_skops_round_trip_and_refuses_untrusted(tmp_path: Path) -> None:
+    import skops.io as sio
+
+    from training.baseline import BaselineModel, UntrustedModelError
+
+    convs = [["สวัสดีครับ", "ส่งรูปมาหน่อย"], ["กินข้าวยัง", "ยังเลย"], ["อย่าบอกแม่นะ", "โอเค"], ["ไปเรียนกัน", "ได้"]] * 3
+    targets = np.array([[0, 0], [1, 0], [0, 0], [0, 0], [0, 0], [1, 1], [0, 0], [0, 0]] * 3, dtype=float)
+    model = BaselineModel(["grooming", "sextortion"]).fit(convs, targets, np.ones_like(targets))
+    path = tmp_path / "baseline.skops"
+    model.save(path)
+    again = BaselineModel.load(path)
+    assert np.allclose(again.decision(convs[:2]), model.decision(convs[:2]))
+
+    class Sneaky:
+        pass
+
+    sio.dump({"categories": ["grooming"], "payload": Sneaky()}, tmp_path / "evil.skops")
+    with pytest.raises(UntrustedModelError, match="Sneaky"):
+        BaselineModel.load(tmp_path / "evil.skops")
+
+
+def test_config_errors_are_clear(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("encoder:\n  lora_rank: 8\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown key"):
+        load_config(bad)
+    with pytest.raises(ValueError, match="expected a number"):
+        load_config(None, {"head.hidden": "big"})
+    assert load_config(None, {"head.hidden": 64}).head.hidden == 64

@@ -1,0 +1,180 @@
+"""Training configuration: ``training/configs/*.yaml`` read into typed dataclasses.
+
+Every field has a default and a meaning below; a YAML file only names what it changes. Unknown keys are
+an error (a typo must not silently train something else).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+__all__ = ["DataConfig", "EncoderConfig", "HeadConfig", "TrainConfig", "load_config"]
+
+
+@dataclass
+class DataConfig:
+    """Where the data comes from.
+
+    Attributes:
+        synthetic_dir: folder of ``grooming-detect data generate``; generated there if missing.
+        synthetic_n: transcripts to generate when the folder is missing.
+        synthetic_seed: generator seed.
+        extra_files: labelled JSON Lines / CSV / Parquet files merged with the synthetic data.
+        max_train: cap on training transcripts (a stratified sample; 0 means all). Encoding every message
+            costs CPU time, so the default model trains on a sample.
+        max_validation: cap on validation transcripts (0 means all).
+        max_test: cap on test transcripts (0 means all).
+    """
+
+    synthetic_dir: str = "data/synthetic"
+    synthetic_n: int = 20000
+    synthetic_seed: int = 0
+    extra_files: list[str] = field(default_factory=list)
+    max_train: int = 0
+    max_validation: int = 0
+    max_test: int = 0
+
+
+@dataclass
+class EncoderConfig:
+    """How the message encoder is tuned.
+
+    Attributes:
+        finetune: ``lora`` (peft adapter, small artifact), ``full`` (all weights) or ``none`` (frozen).
+        max_length: tokens per window; longer messages are split into windows and averaged.
+        lora_r: LoRA rank.
+        lora_alpha: LoRA scaling numerator.
+        lora_dropout: dropout on the LoRA path.
+        lora_targets: attention / FFN modules that get adapters.
+        lr: learning rate of the encoder (adapter) weights.
+        steps: optimizer steps of joint encoder + head tuning (0 skips it).
+        batch_conversations: conversations per joint step.
+        eval_every: joint steps between validation checks (early stopping and checkpoints).
+        eval_conversations: validation transcripts used for those checks.
+        time_budget_min: stop joint tuning after this many minutes (0 means no limit).
+    """
+
+    finetune: Literal["none", "lora", "full"] = "lora"
+    max_length: int = 64
+    lora_r: int = 8
+    lora_alpha: int = 16
+    lora_dropout: float = 0.05
+    lora_targets: list[str] = field(default_factory=lambda: ["query", "value"])
+    lr: float = 2e-4
+    steps: int = 300
+    batch_conversations: int = 8
+    eval_every: int = 50
+    eval_conversations: int = 200
+    time_budget_min: float = 0.0
+
+
+@dataclass
+class HeadConfig:
+    """The conversation head, trained on cached message vectors.
+
+    Attributes:
+        hidden: GRU state size.
+        speaker_slots: speakers told apart by order of first message.
+        speaker_dim: speaker embedding size.
+        dropout: dropout in the head.
+        lr: learning rate.
+        weight_decay: AdamW weight decay.
+        epochs: most epochs.
+        batch_size: conversations per step.
+        patience: epochs without a better validation PR-AUC before stopping.
+    """
+
+    hidden: int = 256
+    speaker_slots: int = 4
+    speaker_dim: int = 16
+    dropout: float = 0.1
+    lr: float = 1e-3
+    weight_decay: float = 1e-4
+    epochs: int = 30
+    batch_size: int = 64
+    patience: int = 4
+
+
+@dataclass
+class TrainConfig:
+    """One training run.
+
+    Attributes:
+        name: registered model name in MLflow.
+        version: version written into the model (reported in every answer).
+        seed: seed for every random number generator.
+        output_dir: where the trained model folder is written.
+        checkpoint_dir: checkpoints and the message-vector cache (``--resume`` continues from here).
+        target_precision: each category's threshold is the lowest reaching this precision on validation.
+        experiment: MLflow experiment name.
+        register: register the model in the MLflow registry with the ``challenger`` alias.
+        baseline: also train the TF-IDF + logistic regression baseline and report it beside the model.
+        data: see :class:`DataConfig`.
+        encoder: see :class:`EncoderConfig`.
+        head: see :class:`HeadConfig`.
+    """
+
+    name: str = "grooming-detect"
+    version: str = "0.1.0"
+    seed: int = 0
+    output_dir: str = "runs/default/model"
+    checkpoint_dir: str = "runs/default/checkpoints"
+    target_precision: float = 0.9
+    experiment: str = "grooming-detect"
+    register: bool = True
+    baseline: bool = True
+    data: DataConfig = field(default_factory=DataConfig)
+    encoder: EncoderConfig = field(default_factory=EncoderConfig)
+    head: HeadConfig = field(default_factory=HeadConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _build(cls: type, values: dict[str, Any], where: str) -> Any:
+    if not isinstance(values, dict):
+        raise ValueError(f"{where}: expected a mapping")
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    kwargs = {}
+    for name, value in values.items():
+        default = getattr(cls(), name)
+        if is_dataclass(default):
+            kwargs[name] = _build(type(default), value, f"{where}.{name}")
+        elif isinstance(default, bool) and not isinstance(value, bool):
+            raise ValueError(f"{where}.{name}: expected true or false")
+        elif isinstance(default, int | float) and not isinstance(default, bool):
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise ValueError(f"{where}.{name}: expected a number")
+            kwargs[name] = type(default)(value)
+        elif isinstance(default, list) and not isinstance(value, list):
+            raise ValueError(f"{where}.{name}: expected a list")
+        else:
+            kwargs[name] = value
+    return cls(**kwargs)
+
+
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> TrainConfig:
+    """Read a YAML config (or the defaults) and apply ``overrides`` (dotted keys -> values)."""
+    import yaml
+
+    values: dict[str, Any] = {}
+    if path is not None:
+        loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        values = loaded or {}
+    for dotted, value in (overrides or {}).items():
+        node = values
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    config = _build(TrainConfig, values, "config")
+    if config.encoder.finetune not in ("none", "lora", "full"):
+        raise ValueError("config.encoder.finetune: one of none, lora, full")
+    if not 0 < config.target_precision < 1:
+        raise ValueError("config.target_precision: must be between 0 and 1")
+    return config

@@ -1,0 +1,331 @@
+"""Training the risk model: joint encoder tuning, cached message vectors, the conversation head.
+
+Stages, each checkpointed so that ``--resume`` continues an interrupted run:
+
+1. **Joint tuning** (``encoder.finetune`` = ``lora`` or ``full``): encoder and a head trained together on
+   whole conversations for ``encoder.steps`` steps, early-stopped on validation PR-AUC.
+2. **Vectors**: every message encoded once with the tuned encoder, cached on disk.
+3. **Head**: the conversation head trained on the cached vectors for up to ``head.epochs`` epochs,
+   early-stopped on validation PR-AUC.
+4. **Calibration and thresholds** on validation, then metrics on test.
+
+Encoding is by far the dominant cost on a CPU; this split encodes each message once after tuning
+instead of once per epoch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from evaluation.metrics import pr_auc
+from grooming_detect.model import ConversationHead, ModelConfig, RiskModel
+from training.config import TrainConfig
+from training.data import Example
+
+__all__ = ["TrainResult", "Trainer", "running_max", "set_seed"]
+
+Log = Callable[[str, float, int], None]
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python, NumPy and torch; deterministic algorithms where torch has them."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def running_max(logits: np.ndarray) -> np.ndarray:
+    """Risk so far: the highest logit up to each message (T, C)."""
+    return np.maximum.accumulate(logits, axis=0) if len(logits) else logits
+
+
+@dataclass
+class TrainResult:
+    """What a run produced: the model, per-stage histories and timings."""
+
+    model: RiskModel
+    history: dict[str, list[dict[str, float]]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _pad(batch: Sequence[Example], vectors: Sequence[torch.Tensor], slots: int) -> tuple[torch.Tensor, ...]:
+    """Stack conversations of different lengths: vectors, speakers, targets, mask (padding masked out)."""
+    width = max(len(e.texts) for e in batch)
+    dim = vectors[0].shape[-1]
+    x = torch.zeros((len(batch), width, dim))
+    spk = torch.zeros((len(batch), width), dtype=torch.long)
+    y = torch.zeros((len(batch), width, batch[0].targets.shape[1]))
+    m = torch.zeros_like(y)
+    for i, (ex, vec) in enumerate(zip(batch, vectors, strict=True)):
+        n = len(ex.texts)
+        x[i, :n] = vec
+        spk[i, :n] = torch.tensor(ex.speakers(slots))
+        y[i, :n] = torch.from_numpy(ex.targets)
+        m[i, :n] = torch.from_numpy(ex.mask)
+    return x, spk, y, m
+
+
+def _masked_bce(logits: torch.Tensor, y: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
+    loss = nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none")
+    return (loss * m).sum() / m.sum().clamp(min=1.0)
+
+
+class Trainer:
+    """Runs one training configuration end to end (no MLflow here: see :mod:`training.pipeline`)."""
+
+    def __init__(self, config: TrainConfig, *, resume: bool = False, progress: bool = True, log: Log | None = None):
+        self.config = config
+        self.resume = resume
+        self.progress = progress
+        self.log: Log = log or (lambda name, value, step: None)
+        self.ckpt = Path(config.checkpoint_dir)
+        self.ckpt.mkdir(parents=True, exist_ok=True)
+
+    # --- model --------------------------------------------------------------------------------------------
+
+    def build_model(self) -> RiskModel:
+        c = self.config
+        model_config = ModelConfig(
+            name=c.name,
+            version=c.version,
+            finetune=c.encoder.finetune,
+            max_length=c.encoder.max_length,
+            hidden=c.head.hidden,
+            speaker_slots=c.head.speaker_slots,
+            speaker_dim=c.head.speaker_dim,
+            dropout=c.head.dropout,
+        )
+        model = RiskModel.create(model_config)
+        encoder = model.encoder
+        if c.encoder.finetune == "lora":
+            from peft import LoraConfig, get_peft_model
+
+            lora = LoraConfig(
+                r=c.encoder.lora_r,
+                lora_alpha=c.encoder.lora_alpha,
+                lora_dropout=c.encoder.lora_dropout,
+                target_modules=list(c.encoder.lora_targets),
+            )
+            encoder.model = get_peft_model(encoder.model, lora)
+        elif c.encoder.finetune == "none":
+            encoder.model.requires_grad_(False)
+        return model
+
+    def _bar(self, iterable: Any, **kwargs: Any) -> Any:
+        if not self.progress:
+            return iterable
+        from tqdm import tqdm
+
+        return tqdm(iterable, **kwargs)
+
+    # --- stage 1: joint tuning ----------------------------------------------------------------------------
+
+    def tune_encoder(self, model: RiskModel, train: list[Example], val: list[Example]) -> list[dict[str, float]]:
+        c = self.config.encoder
+        history: list[dict[str, float]] = []
+        if c.finetune == "none" or c.steps <= 0:
+            return history
+        slots = model.config.speaker_slots
+        enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
+        optimizer = torch.optim.AdamW(
+            [{"params": enc_params, "lr": c.lr}, {"params": model.head.parameters(), "lr": self.config.head.lr}],
+            weight_decay=self.config.head.weight_decay,
+        )
+        state_path = self.ckpt / "joint.pt.safetensors"
+        meta_path = self.ckpt / "joint.json"
+        step, best, since_best = 0, -1.0, 0
+        if self.resume and meta_path.is_file():
+            meta = json.loads(meta_path.read_text())
+            step, best, since_best, history = meta["step"], meta["best"], meta["since_best"], meta["history"]
+            _load_trainable(model, load_file(str(state_path)))
+            if meta.get("done"):
+                _load_trainable(model, load_file(str(self.ckpt / "joint-best.safetensors")))
+                return history
+        rng = random.Random(f"{self.config.seed}:joint")
+        eval_set = rng.sample(val, min(len(val), c.eval_conversations)) if val else []
+        start = time.perf_counter()
+        bar = self._bar(range(step, c.steps), desc="joint tuning", unit="step", initial=step, total=c.steps)
+        for step in bar:
+            model.train()
+            batch_rng = random.Random(f"{self.config.seed}:joint:{step}")
+            batch = batch_rng.sample(train, min(len(train), c.batch_conversations))
+            texts = [t for ex in batch for t in ex.texts]
+            flat = model.encoder(texts)
+            vectors, offset = [], 0
+            for ex in batch:
+                vectors.append(flat[offset : offset + len(ex.texts)])
+                offset += len(ex.texts)
+            x, spk, y, m = _pad(batch, vectors, slots)  # copies keep the graph back to the encoder
+            logits, _ = model.head(x, spk)
+            loss = _masked_bce(logits, y, m)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g["params"]], 1.0)
+            optimizer.step()
+            self.log("joint/train_loss", loss.item(), step)
+            done = step + 1
+            over_budget = c.time_budget_min and (time.perf_counter() - start) / 60 >= c.time_budget_min
+            if done % c.eval_every == 0 or done == c.steps or over_budget:
+                score = self._pr_auc(model, eval_set) if eval_set else -float(loss)
+                history.append({"step": done, "loss": loss.item(), "val_pr_auc": score})
+                self.log("joint/val_pr_auc", score, done)
+                if score > best:
+                    best, since_best = score, 0
+                    save_file(_trainable(model), str(self.ckpt / "joint-best.safetensors"))
+                else:
+                    since_best += 1
+                save_file(_trainable(model), str(state_path))
+                stop = since_best >= self.config.head.patience or over_budget or done == c.steps
+                meta = {"step": done, "best": best, "since_best": since_best, "history": history, "done": stop}
+                meta_path.write_text(json.dumps(meta))
+                if stop:
+                    break
+        if (self.ckpt / "joint-best.safetensors").is_file():
+            _load_trainable(model, load_file(str(self.ckpt / "joint-best.safetensors")))
+        return history
+
+    def _pr_auc(self, model: RiskModel, examples: list[Example]) -> float:
+        """Mean over categories of conversation-level PR-AUC (score = highest logit so far)."""
+        vectors = self.encode(model, examples, cache=False)
+        logits = self.head_logits(model.head, examples, vectors, model.config.speaker_slots)
+        return mean_pr_auc(examples, logits)
+
+    # --- stage 2: vectors ---------------------------------------------------------------------------------
+
+    def encode(self, model: RiskModel, examples: Sequence[Example], cache: bool = True) -> list[torch.Tensor]:
+        """Message vectors per conversation, from the on-disk cache where the encoder is unchanged."""
+        model.eval()
+        texts = sorted({t for ex in examples for t in ex.texts})
+        table: dict[str, torch.Tensor] = {}
+        path = self.ckpt / f"vectors-{_fingerprint(model)}.safetensors"
+        if cache and path.is_file():
+            stored = load_file(str(path))
+            keys = json.loads((path.with_suffix(".keys.json")).read_text(encoding="utf-8"))
+            table = dict(zip(keys, stored["vectors"], strict=True))
+        missing = [t for t in texts if t not in table]
+        batch = 256
+        with torch.inference_mode():
+            for start in self._bar(range(0, len(missing), batch), desc="encode", unit="batch", disable=not cache):
+                chunk = missing[start : start + batch]
+                for text, vec in zip(chunk, model.encoder(chunk), strict=True):
+                    table[text] = vec.clone()
+        if cache and missing:
+            keys = sorted(table)
+            save_file({"vectors": torch.stack([table[k] for k in keys])}, str(path))
+            path.with_suffix(".keys.json").write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
+        return [torch.stack([table[t] for t in ex.texts]) for ex in examples]
+
+    # --- stage 3: head -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def head_logits(
+        head: ConversationHead, examples: Sequence[Example], vectors: Sequence[torch.Tensor], slots: int
+    ) -> list[np.ndarray]:
+        head.eval()
+        out = []
+        with torch.inference_mode():
+            for start in range(0, len(examples), 128):
+                batch = list(examples[start : start + 128])
+                x, spk, _, _ = _pad(batch, list(vectors[start : start + 128]), slots)
+                logits, _ = head(x, spk)
+                out.extend(logits[i, : len(ex.texts)].numpy() for i, ex in enumerate(batch))
+        return out
+
+    def train_head(
+        self,
+        model: RiskModel,
+        train: list[Example],
+        train_vec: list[torch.Tensor],
+        val: list[Example],
+        val_vec: list[torch.Tensor],
+    ) -> list[dict[str, float]]:
+        c = self.config.head
+        slots = model.config.speaker_slots
+        head = model.head
+        optimizer = torch.optim.AdamW(head.parameters(), lr=c.lr, weight_decay=c.weight_decay)
+        meta_path = self.ckpt / "head.json"
+        done, best, since_best, history = 0, -1.0, 0, []
+        if self.resume and meta_path.is_file():
+            meta = json.loads(meta_path.read_text())
+            done, best, since_best, history = meta["epoch"], meta["best"], meta["since_best"], meta["history"]
+            head.load_state_dict(load_file(str(self.ckpt / "head-last.safetensors")))
+        rng = np.random.default_rng(self.config.seed)
+        for _ in range(done):
+            rng.permutation(len(train))  # keep the shuffles of a resumed run the same as an uninterrupted one
+        for epoch in self._bar(range(done, c.epochs), desc="head", unit="epoch", initial=done, total=c.epochs):
+            if since_best >= c.patience:
+                break
+            head.train()
+            order = rng.permutation(len(train))
+            losses = []
+            for start in range(0, len(order), c.batch_size):
+                idx = order[start : start + c.batch_size]
+                x, spk, y, m = _pad([train[i] for i in idx], [train_vec[i] for i in idx], slots)
+                logits, _ = head(x, spk)
+                loss = _masked_bce(logits, y, m)
+                optimizer.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(head.parameters(), 1.0)
+                optimizer.step()
+                losses.append(loss.item())
+            score = mean_pr_auc(val, self.head_logits(head, val, val_vec, slots))
+            record = {"epoch": epoch + 1, "train_loss": float(np.mean(losses)), "val_pr_auc": score}
+            history.append(record)
+            self.log("head/train_loss", record["train_loss"], epoch + 1)
+            self.log("head/val_pr_auc", score, epoch + 1)
+            if score > best:
+                best, since_best = score, 0
+                save_file(_state(head), str(self.ckpt / "head-best.safetensors"))
+            else:
+                since_best += 1
+            save_file(_state(head), str(self.ckpt / "head-last.safetensors"))
+            meta = {"epoch": epoch + 1, "best": best, "since_best": since_best, "history": history}
+            meta_path.write_text(json.dumps(meta))
+        head.load_state_dict(load_file(str(self.ckpt / "head-best.safetensors")))
+        return history
+
+
+def mean_pr_auc(examples: Sequence[Example], logits: Sequence[np.ndarray]) -> float:
+    scores = np.stack([running_max(lg)[-1] for lg in logits])
+    labels = np.stack([ex.labels for ex in examples])
+    values = [pr_auc(labels[:, j], scores[:, j]) for j in range(labels.shape[1])]
+    values = [v for v in values if not np.isnan(v)]
+    return float(np.mean(values)) if values else 0.0
+
+
+def _trainable(model: RiskModel) -> dict[str, torch.Tensor]:
+    return {k: v.detach().contiguous() for k, v in model.named_parameters() if v.requires_grad}
+
+
+def _load_trainable(model: RiskModel, state: dict[str, torch.Tensor]) -> None:
+    params = dict(model.named_parameters())
+    with torch.no_grad():
+        for name, value in state.items():
+            params[name].copy_(value)
+
+
+def _state(module: nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().contiguous() for k, v in module.state_dict().items()}
+
+
+def _fingerprint(model: RiskModel) -> str:
+    """Digest of the encoder's tuned weights (or of 'frozen'), naming the vector cache."""
+    digest = hashlib.sha256(f"{model.config.encoder}:{model.config.max_length}".encode())
+    for name, param in sorted(model.encoder.named_parameters()):
+        if param.requires_grad:
+            digest.update(name.encode())
+            digest.update(param.detach().float().numpy().tobytes())
+    return digest.hexdigest()[:16]
