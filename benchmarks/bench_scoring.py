@@ -1,0 +1,141 @@
+"""Scoring speed on a 20-message transcript: library, HTTP API, streaming, against a naive pipeline.
+
+Run ``python benchmarks/bench_scoring.py [--model models/default] [--repeats 15]``. All in one run:
+
+- naive baseline: a transformers ``feature-extraction`` pipeline on the same encoder, called once per
+  message (no batching), which is what scoring "each message alone" costs before any model head;
+- library: ``RiskScorer.score`` on the whole transcript (spans off, then on);
+- streaming: a session fed one message at a time (cost per new message), against encoding one message;
+- HTTP: ``POST /v1/moderate`` over a real uvicorn socket on 127.0.0.1.
+
+Figures are messages per second and p50 / p95 latency per transcript, reported as ratios to the naive baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from grooming_detect import Message, Transcript
+from grooming_detect.scorer import RiskScorer
+
+LINES = [
+    "หวัดดีครับ เล่นเกมด้วยกันบ่อยเลยนะ",
+    "หวัดดีค่ะ",
+    "วันนี้เลิกเรียนกี่โมง",
+    "สี่โมงค่ะ 555",
+    "น้องอายุเท่าไหร่แล้ว",
+    "13 ค่ะ",
+    "อยู่บ้านคนเดียวบ่อยไหม",
+    "บางวันค่ะ พ่อแม่กลับดึก",
+    "พี่เติมเพชรให้นะ ไม่ต้องคืน",
+    "จริงหรอคะ ขอบคุณค่ะ 🥰",
+    "แต่อย่าบอกใครนะ ความลับของเรา",
+    "ค่ะ",
+    "ไปคุยในเทเลแกรมกันดีกว่า",
+    "ได้ค่ะ",
+    "ส่งรูปส่วนตัวมาให้พี่ดูหน่อย",
+    "ไม่เอาอะ อาย",
+    "นิดเดียวเอง เดี๋ยวเติมให้อีก",
+    "ขอคิดก่อนนะคะ",
+    "เสาร์นี้เจอกันที่ห้างไหม มาคนเดียวนะ",
+    "ไม่รู้สิคะ",
+]
+
+
+def _transcript() -> Transcript:
+    return Transcript(id="bench", messages=[Message(sender=f"u{i % 2}", text=t) for i, t in enumerate(LINES)])
+
+
+def _time(fn: Callable[[], object], repeats: int) -> list[float]:
+    fn()  # warm up
+    out = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def _summary(name: str, seconds: list[float], messages: int) -> dict[str, float]:
+    return {
+        f"{name}_p50_ms": 1000 * statistics.median(seconds),
+        f"{name}_p95_ms": 1000 * float(np.percentile(seconds, 95)),
+        f"{name}_msgs_per_s": messages / statistics.median(seconds),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, float]:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default=None, help="model folder or URI (default: models/default)")
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args(argv)
+    from transformers import pipeline
+
+    from grooming_detect.encoder import ensure_encoder
+
+    scorer = RiskScorer.from_pretrained(args.model)
+    transcript = _transcript()
+    n = len(transcript.messages)
+    results: dict[str, float] = {}
+
+    extractor = pipeline("feature-extraction", model=str(ensure_encoder(verify=False)), device="cpu")
+    results |= _summary("naive_pipeline", _time(lambda: [extractor("query: " + t) for t in LINES], args.repeats), n)
+    results |= _summary("library", _time(lambda: scorer.score(transcript, return_spans=False), args.repeats), n)
+    results |= _summary("library_spans", _time(lambda: scorer.score(transcript), max(3, args.repeats // 3)), n)
+
+    def stream_all() -> None:
+        session = scorer.stream("bench", return_spans=False)
+        for m in transcript.messages:
+            session.add(m)
+
+    results |= _summary("streaming", _time(stream_all, args.repeats), n)
+    one = _time(lambda: scorer.encode([LINES[14]]), args.repeats * 4)
+    results["one_encoding_ms"] = 1000 * statistics.median(one)
+    results["streaming_ms_per_message"] = results["streaming_p50_ms"] / n
+    results["streaming_per_message_vs_one_encoding"] = results["streaming_ms_per_message"] / results["one_encoding_ms"]
+
+    import httpx
+    import uvicorn
+
+    from grooming_detect.api.app import create_app
+    from grooming_detect.api.settings import Settings
+
+    port = _free_port()
+    app = create_app(Settings(open_mode=True, feedback_url="sqlite://", log_level="WARNING"), scorer=scorer)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    body = {"transcripts": [transcript.model_dump(mode="json")], "return_spans": False}
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+        results |= _summary(
+            "http", _time(lambda: http.post("/v1/moderate", json=body).raise_for_status(), args.repeats), n
+        )
+    server.should_exit = True
+    thread.join(timeout=10)
+
+    base = results["naive_pipeline_msgs_per_s"]
+    for name in ("library", "library_spans", "streaming", "http"):
+        results[f"{name}_speedup_vs_naive"] = results[f"{name}_msgs_per_s"] / base
+    width = max(map(len, results))
+    for key, value in results.items():
+        print(f"{key:<{width}}  {value:10.2f}")
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""Moderator feedback, stored through SQLAlchemy: SQLite (WAL) by default, any URL (PostgreSQL) otherwise.
+
+Transcript text is stored only when the caller sets ``store_content``; otherwise a row holds ids, the
+verdict and the note.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Integer, String, Text, create_engine, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+__all__ = ["FeedbackRow", "FeedbackStore"]
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class FeedbackRow(_Base):
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    transcript_id: Mapped[str] = mapped_column(String(256), index=True)
+    model_version: Mapped[str] = mapped_column(String(128))
+    category: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    transcript: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+class FeedbackStore:
+    """Append-only store of moderators' verdicts."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(self.engine)
+        _Base.metadata.create_all(self.engine)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def add(
+        self,
+        *,
+        transcript_id: str,
+        model_version: str,
+        category: str,
+        verdict: str,
+        note: str | None,
+        transcript: dict[str, Any] | None,
+    ) -> FeedbackRow:
+        row = FeedbackRow(
+            created_at=datetime.now(timezone.utc),
+            transcript_id=transcript_id,
+            model_version=model_version,
+            category=category,
+            verdict=verdict,
+            note=note,
+            transcript=transcript,
+        )
+        with self._session.begin() as session:
+            session.add(row)
+        return row
+
+    def count(self) -> int:
+        with Session(self.engine) as session:
+            return int(session.scalar(select(func.count()).select_from(FeedbackRow)) or 0)
+
+    def export_jsonl(self, batch: int = 500) -> Iterator[str]:
+        """Every row as a JSON line, oldest first, for the evaluation and training tools."""
+        with Session(self.engine) as session:
+            for row in session.scalars(select(FeedbackRow).order_by(FeedbackRow.id).execution_options(yield_per=batch)):
+                record = {
+                    "id": row.id,
+                    "created_at": row.created_at.isoformat(),
+                    "transcript_id": row.transcript_id,
+                    "model_version": row.model_version,
+                    "category": row.category,
+                    "verdict": row.verdict,
+                    "note": row.note,
+                    "transcript": row.transcript,
+                }
+                yield json.dumps(record, ensure_ascii=False) + "\n"
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,100 @@
+"""Request and response bodies of the HTTP API (OpenAPI examples included)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from grooming_detect.schema import Message, Transcript
+from grooming_detect.scores import TranscriptScore
+
+__all__ = [
+    "FeedbackIn",
+    "FeedbackOut",
+    "ModelInfo",
+    "ModerateRequest",
+    "ModerateResponse",
+    "StreamRequest",
+]
+
+_EXAMPLE_TRANSCRIPT = {
+    "id": "conv-123",
+    "messages": [
+        {"sender": "u1", "text": "น้องเล่นเกมเก่งมากเลย อายุเท่าไหร่แล้วครับ", "timestamp": None},
+        {"sender": "u2", "text": "13 ค่ะ", "timestamp": None},
+        {"sender": "u1", "text": "อย่าบอกพ่อแม่นะ เดี๋ยวพี่เติมเพชรให้", "timestamp": None},
+    ],
+}
+
+
+class ModerateRequest(BaseModel):
+    """Transcripts to score, with optional per-category thresholds overriding the model's."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"transcripts": [_EXAMPLE_TRANSCRIPT]}]})
+
+    transcripts: list[Transcript] = Field(min_length=1, description="1 to 256 transcripts (server limit).")
+    thresholds: dict[str, float] | None = Field(None, description="Per-category thresholds between 0 and 1.")
+    return_spans: bool = Field(True, description="Compute highlighted spans (slower).")
+
+
+class ModerateResponse(BaseModel):
+    id: str = Field(description="Request id (also in the X-Request-ID header and the server log).")
+    model: str
+    model_version: str
+    results: list[TranscriptScore]
+
+
+class StreamRequest(BaseModel):
+    """Messages to append to a live conversation."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"messages": [{"sender": "u1", "text": "ว่างไหม คุยกันต่อในไลน์นะ"}]}]},
+    )
+
+    messages: list[Message] = Field(min_length=1)
+    thresholds: dict[str, float] | None = Field(
+        None, description="Thresholds for this conversation; only read when it starts."
+    )
+    return_spans: bool = True
+
+
+class FeedbackIn(BaseModel):
+    """A moderator's verdict on a result. The transcript is stored only with ``store_content: true``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "transcript_id": "conv-123",
+                    "model_version": "0.1.0",
+                    "category": "grooming",
+                    "verdict": "confirmed",
+                    "note": "escalated",
+                }
+            ]
+        },
+    )
+
+    transcript_id: str = Field(min_length=1, max_length=256)
+    model_version: str = Field(min_length=1, max_length=128)
+    category: str = Field(min_length=1, max_length=64)
+    verdict: Literal["confirmed", "false_positive", "false_negative"]
+    note: str | None = Field(None, max_length=2000)
+    store_content: bool = False
+    transcript: Transcript | None = Field(None, description="Stored only when store_content is true.")
+
+
+class FeedbackOut(BaseModel):
+    id: int
+    stored_content: bool
+
+
+class ModelInfo(BaseModel):
+    name: str
+    version: str
+    categories: list[str]
+    thresholds: dict[str, float]
+    card_summary: str | None = Field(None, description="The model card's opening lines.")

@@ -1,0 +1,244 @@
+"""``RiskScorer``: the one class moderators' tools call.
+
+Scoring walks the conversation one message at a time through the model's GRU, whether the transcript
+arrives whole (:meth:`RiskScorer.score`) or message by message (:meth:`RiskScorer.stream`), so both give
+the same numbers. A streaming session keeps only numbers: the GRU state, salted hashes of sender ids,
+the running maximum per category and past message scores; never text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from grooming_detect.explain import explain_message
+from grooming_detect.model import RiskModel
+from grooming_detect.schema import Message, Transcript
+from grooming_detect.scores import MessageScore, RiskLevel, TranscriptScore
+
+__all__ = ["DEFAULT_MODEL_ENV", "RiskScorer", "ScoringSession", "resolve_model_path"]
+
+DEFAULT_MODEL_ENV = "GROOMING_DETECT_MODEL"
+_REPO_DEFAULT = Path(__file__).resolve().parent.parent / "models" / "default"
+
+
+def resolve_model_path(path_or_uri: str | os.PathLike[str] | None = None) -> Path:
+    """A local model folder for a path, an MLflow URI (``models:/name@alias``, ``runs:/...``) or the default.
+
+    The default is ``$GROOMING_DETECT_MODEL`` or the ``models/default`` folder of this source tree.
+    """
+    if path_or_uri is None or str(path_or_uri) == "default":
+        env = os.environ.get(DEFAULT_MODEL_ENV)
+        return Path(env) if env else _REPO_DEFAULT
+    text = str(path_or_uri)
+    if text.startswith(("models:/", "runs:/")):
+        try:
+            import mlflow
+        except ImportError:  # pragma: no cover - depends on the install
+            raise ImportError("loading from MLflow needs mlflow: pip install 'grooming-detect[all]'") from None
+        local = Path(mlflow.artifacts.download_artifacts(artifact_uri=text))
+        for candidate in (local, local / "artifacts" / "model", local / "model"):
+            if (candidate / "config.json").is_file() and (candidate / "head.safetensors").is_file():
+                return candidate
+        raise FileNotFoundError(f"{text} holds no grooming-detect model folder")
+    return Path(text)
+
+
+def _risk_level(scores: Mapping[str, float], thresholds: Mapping[str, float]) -> RiskLevel:
+    if any(scores[c] >= thresholds[c] for c in thresholds):
+        return "high"
+    if any(scores[c] >= thresholds[c] / 2 for c in thresholds):
+        return "medium"
+    return "low"
+
+
+@dataclass
+class _State:
+    """Everything needed to continue a conversation: numbers only."""
+
+    salt: bytes
+    hidden: torch.Tensor | None = None
+    speakers: dict[str, int] = field(default_factory=dict)
+    running: np.ndarray | None = None
+    first_alert: int | None = None
+    messages: list[MessageScore] = field(default_factory=list)
+
+
+class RiskScorer:
+    """Scores transcripts with a saved model. Load with :meth:`from_pretrained`."""
+
+    def __init__(self, model: RiskModel) -> None:
+        self.model = model.eval()
+        self.categories = tuple(model.config.categories)
+        self._scale = np.array([model.calibration[c]["scale"] for c in self.categories])
+        self._bias = np.array([model.calibration[c]["bias"] for c in self.categories])
+
+    @classmethod
+    def from_pretrained(cls, path_or_uri: str | os.PathLike[str] | None = None) -> RiskScorer:
+        """Load ``models/default``, any saved folder, or ``models:/grooming-detect@champion`` from MLflow."""
+        return cls(RiskModel.load(resolve_model_path(path_or_uri)))
+
+    @property
+    def name(self) -> str:
+        return self.model.config.name
+
+    @property
+    def version(self) -> str:
+        return self.model.config.version
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        return {c: float(self.model.thresholds[c]) for c in self.categories}
+
+    def resolve_thresholds(self, thresholds: Mapping[str, float] | None) -> dict[str, float]:
+        """The model's thresholds with the caller's overrides; unknown categories or values outside 0..1 fail."""
+        out = self.thresholds
+        for category, value in (thresholds or {}).items():
+            if category not in out:
+                raise ValueError(f"unknown category {category!r}; known: {', '.join(self.categories)}")
+            if not isinstance(value, int | float) or isinstance(value, bool) or not 0.0 <= float(value) <= 1.0:
+                raise ValueError(f"threshold for {category!r} must be a number between 0 and 1")
+            out[category] = float(value)
+        return out
+
+    # --- scoring ------------------------------------------------------------------------------------------
+
+    def _probs(self, logits: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(logits * self._scale + self._bias)))
+
+    def _slot(self, state: _State, sender: str) -> int:
+        key = hashlib.blake2b(sender.encode("utf-8", "surrogatepass"), key=state.salt, digest_size=16).hexdigest()
+        if key not in state.speakers:
+            state.speakers[key] = min(len(state.speakers), self.model.config.speaker_slots - 1)
+        return state.speakers[key]
+
+    def _advance(
+        self,
+        state: _State,
+        messages: Sequence[Message],
+        vectors: torch.Tensor,
+        thresholds: Mapping[str, float],
+        return_spans: bool,
+    ) -> None:
+        head = self.model.head
+        with torch.inference_mode():
+            for message, vector in zip(messages, vectors, strict=True):
+                index = len(state.messages)
+                slot = torch.tensor([[self._slot(state, message.sender)]])
+                previous = state.hidden
+                logits, state.hidden = head(vector[None, None], slot, previous)
+                raw = logits[0, 0].double().numpy()
+                state.running = raw if state.running is None else np.maximum(state.running, raw)
+                cumulative = self._probs(state.running)
+                step = self._probs(raw)
+                scores = {c: float(cumulative[j]) for j, c in enumerate(self.categories)}
+                flagged = any(scores[c] >= thresholds[c] for c in self.categories)
+                if flagged and state.first_alert is None:
+                    state.first_alert = index
+                spans = []
+                if return_spans:
+                    spans = explain_message(self, message.text, slot, previous, step, thresholds)
+                state.messages.append(
+                    MessageScore(
+                        index=index,
+                        category_scores=scores,
+                        step_scores={c: float(step[j]) for j, c in enumerate(self.categories)},
+                        flagged=flagged,
+                        spans=spans,
+                    )
+                )
+
+    def _result(self, state: _State, transcript_id: str | None, thresholds: Mapping[str, float]) -> TranscriptScore:
+        last = state.messages[-1].category_scores if state.messages else dict.fromkeys(self.categories, 0.0)
+        categories = {c: last[c] >= thresholds[c] for c in self.categories}
+        return TranscriptScore(
+            id=transcript_id,
+            category_scores=dict(last),
+            categories=categories,
+            flagged=any(categories.values()),
+            risk_level=_risk_level(last, thresholds),
+            first_alert_index=state.first_alert,
+            thresholds=dict(thresholds),
+            model=self.name,
+            model_version=self.version,
+            messages=list(state.messages),
+        )
+
+    def encode(self, texts: Sequence[str]) -> torch.Tensor:
+        with torch.inference_mode():
+            return self.model.encoder(list(texts))
+
+    def score(
+        self,
+        transcript: Transcript,
+        *,
+        thresholds: Mapping[str, float] | None = None,
+        return_spans: bool = True,
+    ) -> TranscriptScore:
+        """Score a whole transcript: per-message risk so far, first alert, spans."""
+        return self.score_batch([transcript], thresholds=thresholds, return_spans=return_spans)[0]
+
+    def score_batch(
+        self,
+        transcripts: Iterable[Transcript],
+        *,
+        thresholds: Mapping[str, float] | None = None,
+        return_spans: bool = True,
+    ) -> list[TranscriptScore]:
+        """Score many transcripts, encoding their messages together for speed."""
+        transcripts = list(transcripts)
+        resolved = self.resolve_thresholds(thresholds)
+        vectors = self.encode([m.text for t in transcripts for m in t.messages])
+        out, start = [], 0
+        for transcript in transcripts:
+            n = len(transcript.messages)
+            state = _State(salt=secrets.token_bytes(16))
+            self._advance(state, transcript.messages, vectors[start : start + n], resolved, return_spans)
+            out.append(self._result(state, transcript.id, resolved))
+            start += n
+        return out
+
+    def stream(
+        self,
+        conversation_id: str | None = None,
+        *,
+        thresholds: Mapping[str, float] | None = None,
+        return_spans: bool = True,
+    ) -> ScoringSession:
+        """A session that takes messages one at a time; its scores equal :meth:`score` on the same messages."""
+        return ScoringSession(self, conversation_id, self.resolve_thresholds(thresholds), return_spans)
+
+
+class ScoringSession:
+    """A live conversation. Keeps the GRU state and numbers only, never message text."""
+
+    def __init__(
+        self, scorer: RiskScorer, conversation_id: str | None, thresholds: dict[str, float], return_spans: bool
+    ) -> None:
+        self.scorer = scorer
+        self.conversation_id = conversation_id
+        self.thresholds = thresholds
+        self.return_spans = return_spans
+        self._state = _State(salt=secrets.token_bytes(16))
+        self._lock = threading.Lock()  # two requests for one conversation must not interleave
+
+    @property
+    def message_count(self) -> int:
+        return len(self._state.messages)
+
+    def add(self, messages: Message | Sequence[Message]) -> TranscriptScore:
+        """Append one or more messages and return the updated score of the whole conversation so far."""
+        batch = [messages] if isinstance(messages, Message) else list(messages)
+        with self._lock:
+            if batch:
+                vectors = self.scorer.encode([m.text for m in batch])
+                self.scorer._advance(self._state, batch, vectors, self.thresholds, self.return_spans)
+            return self.scorer._result(self._state, self.conversation_id, self.thresholds)

@@ -1,0 +1,53 @@
+"""Result schemas returned by the scorer and the HTTP API.
+
+Field names follow what moderation tools already use: ``flagged``, ``categories``, ``category_scores``
+(OpenAI moderation) and character spans with ``begin``, ``end``, ``score`` (Perspective).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = ["MessageScore", "RiskLevel", "Span", "TranscriptScore"]
+
+RiskLevel = Literal["low", "medium", "high"]
+
+
+class Span(BaseModel):
+    """Characters of the original message text that drove its risk up."""
+
+    begin: int = Field(ge=0, description="Start offset in the original message text (inclusive).")
+    end: int = Field(ge=0, description="End offset in the original message text (exclusive).")
+    score: float = Field(ge=0, le=1, description="How much the message's risk falls when this span is removed.")
+    category: str = Field(description="The category whose risk the span raised.")
+
+
+class MessageScore(BaseModel):
+    """Risk of the conversation so far, after this message."""
+
+    index: int = Field(ge=0)
+    category_scores: dict[str, float] = Field(description="Risk of the conversation so far, per category.")
+    step_scores: dict[str, float] = Field(
+        description="Risk read at this message in its context, before taking the highest so far."
+    )
+    flagged: bool = Field(description="Some category's score so far is at or above its threshold.")
+    spans: list[Span] = Field(default_factory=list)
+
+
+class TranscriptScore(BaseModel):
+    """A scored conversation."""
+
+    id: str | None = None
+    category_scores: dict[str, float] = Field(description="Calibrated probability per category, whole conversation.")
+    categories: dict[str, bool] = Field(description="Category score at or above its threshold.")
+    flagged: bool
+    risk_level: RiskLevel = Field(
+        description="high: flagged; medium: some score at or above half its threshold; low: otherwise."
+    )
+    first_alert_index: int | None = Field(description="First message at which some category crossed its threshold.")
+    thresholds: dict[str, float]
+    model: str
+    model_version: str
+    messages: list[MessageScore]

@@ -1,0 +1,316 @@
+"""The HTTP API: the real app with the real model (lifespan runs), auth, limits, bad input, privacy."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from grooming_detect.api.app import create_app
+from grooming_detect.api.settings import Settings
+from grooming_detect.api.streams import ConversationStore
+
+KEY = "test-key-123"
+HEADERS = {"X-API-Key": KEY}
+
+
+def _settings(tmp_path: Path, **overrides) -> Settings:
+    values = {"api_keys": [KEY], "feedback_url": f"sqlite:///{tmp_path / 'feedback.db'}", **overrides}
+    return Settings(**values)
+
+
+@pytest.fixture
+def client(scorer, tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(_settings(tmp_path, max_transcripts=4), scorer=scorer)) as c:
+        yield c
+
+
+def _body(transcripts: list, **extra) -> dict:
+    return {"transcripts": [t.model_dump(mode="json") for t in transcripts], **extra}
+
+
+def test_health_ready_and_models(client: TestClient, scorer) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json()["status"] == "ready"
+    info = client.get("/v1/models", headers=HEADERS).json()["models"][0]
+    assert info["name"] == scorer.name and info["version"] == scorer.version
+    assert info["categories"] == ["grooming", "sextortion"]
+    assert set(info["thresholds"]) == {"grooming", "sextortion"}
+
+
+def test_moderate(client: TestClient, scorer, grooming_transcript, benign_transcript) -> None:
+    response = client.post("/v1/moderate", json=_body([grooming_transcript, benign_transcript]), headers=HEADERS)
+    assert response.status_code == 200
+    data = response.json()
+    assert data["model"] == scorer.name and data["model_version"] == scorer.version
+    assert data["id"] == response.headers["X-Request-ID"]
+    first, second = data["results"]
+    assert first["id"] == "t-grooming" and second["id"] == "t-benign"
+    expected = scorer.score(grooming_transcript)
+    assert first["flagged"] == expected.flagged
+    assert first["first_alert_index"] == expected.first_alert_index
+    assert abs(first["category_scores"]["grooming"] - expected.category_scores["grooming"]) < 1e-5
+    for key in ("categories", "risk_level", "thresholds", "messages", "model", "model_version"):
+        assert key in first
+    assert {"index", "category_scores", "flagged", "spans"} <= set(first["messages"][0])
+
+
+def test_caller_thresholds_and_no_spans(client: TestClient, benign_transcript) -> None:
+    body = _body([benign_transcript], thresholds={"grooming": 0.0}, return_spans=False)
+    result = client.post("/v1/moderate", json=body, headers=HEADERS).json()["results"][0]
+    assert result["categories"]["grooming"] is True and result["thresholds"]["grooming"] == 0.0
+    assert all(m["spans"] == [] for m in result["messages"])
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-API-Key": "wrong"}, {"X-API-Key": ""}])
+def test_auth_required(client: TestClient, headers: dict, benign_transcript) -> None:
+    assert client.post("/v1/moderate", json=_body([benign_transcript]), headers=headers).status_code == 401
+    assert client.post("/v1/conversations/a/messages", json={"messages": _msgs(1)}, headers=headers).status_code == 401
+    for path in ("/v1/models", "/v1/feedback/export"):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 401, path
+        assert response.headers["WWW-Authenticate"] == "APIKey"
+
+
+def test_open_mode_and_missing_keys(scorer, tmp_path: Path, caplog, benign_transcript) -> None:
+    with caplog.at_level(logging.WARNING, logger="grooming_detect.api"):
+        with TestClient(create_app(_settings(tmp_path, api_keys=[], open_mode=True), scorer=scorer)) as c:
+            assert c.post("/v1/moderate", json=_body([benign_transcript])).status_code == 200
+    assert any("open mode" in r.getMessage() for r in caplog.records)
+    with pytest.raises(RuntimeError, match="no API keys"):
+        with TestClient(create_app(_settings(tmp_path, api_keys=[]), scorer=scorer)):
+            pass
+
+
+def _msgs(n: int, text: str = "สวัสดี") -> list[dict]:
+    return [{"sender": "a", "text": text} for _ in range(n)]
+
+
+BAD_BODIES = [
+    ({"transcripts": []}, "transcripts"),
+    ({"transcripts": [{"id": "x", "messages": []}]}, "messages"),
+    ({"transcripts": [{"id": "x", "messages": [{"sender": "a", "text": 5}]}]}, "text"),
+    ({"transcripts": [{"id": "x", "messages": [{"sender": "a"}]}]}, "text"),
+    ({"transcripts": [{"id": "", "messages": _msgs(1)}]}, "id"),
+    ({"transcripts": "nope"}, "transcripts"),
+    ({"transcripts": [{"id": "x", "messages": _msgs(1)}], "thresholds": {"grooming": 2}}, "thresholds"),
+    ({"transcripts": [{"id": "x", "messages": _msgs(1)}], "thresholds": {"other": 0.5}}, "thresholds"),
+    ({"transcripts": [{"id": "x", "messages": _msgs(1)}], "surprise": 1}, "surprise"),
+    ({"transcripts": [{"id": str(i), "messages": _msgs(1)} for i in range(5)]}, "the limit is 4"),
+    ({"transcripts": [{"id": "x", "messages": _msgs(2001)}]}, "the limit is 2000"),
+    ({"transcripts": [{"id": "x", "messages": _msgs(1, "ก" * 4001)}]}, "the limit is 4000"),
+    ({"transcripts": [{"id": "x", "messages": [{"sender": "a", "text": "x", "role": "kid"}]}]}, "role"),
+    ({"transcripts": [{"id": "x", "messages": [{"sender": "a", "text": "x", "timestamp": "yesterday"}]}]}, "timestamp"),
+]
+
+
+@pytest.mark.parametrize(("body", "needle"), BAD_BODIES)
+def test_bad_input_is_422_naming_the_field(client: TestClient, body: dict, needle: str) -> None:
+    response = client.post("/v1/moderate", json=body, headers=HEADERS)
+    assert response.status_code == 422
+    assert needle in json.dumps(response.json()), response.json()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"not json",
+        b"{",
+        b"[]",
+        b"null",
+        b'"text"',
+        b"\xff\xfe\xfd",
+        b'{"transcripts": [{"id": "x", "messages": [{"sender": "a", "text": "\\ud800"}]}]}',
+    ],
+)
+def test_malformed_bodies_are_4xx(client: TestClient, raw: bytes) -> None:
+    response = client.post("/v1/moderate", content=raw, headers={**HEADERS, "Content-Type": "application/json"})
+    assert 400 <= response.status_code < 500
+
+
+def test_odd_text_is_scored(client: TestClient) -> None:
+    texts = ["\u200b\u200c\u200d\ufeff", "\x00\x01\x1f", "hello only english", "مرحبا", "😀" * 500, " "]
+    body = {"transcripts": [{"id": "odd", "messages": [{"sender": "a", "text": t} for t in texts]}]}
+    response = client.post("/v1/moderate", json=body, headers=HEADERS)
+    assert response.status_code == 200
+    assert len(response.json()["results"][0]["messages"]) == len(texts)
+
+
+def test_body_over_limit_is_413(scorer, tmp_path: Path) -> None:
+    with TestClient(create_app(_settings(tmp_path, max_body_bytes=2048), scorer=scorer)) as c:
+        big = {"transcripts": [{"id": "x", "messages": _msgs(1, "ก" * 3000)}]}
+        assert c.post("/v1/moderate", json=big, headers=HEADERS).status_code == 413
+
+        def chunks() -> Iterator[bytes]:
+            payload = json.dumps(big).encode()
+            for i in range(0, len(payload), 512):
+                yield payload[i : i + 512]
+
+        response = c.post("/v1/moderate", content=chunks(), headers={**HEADERS, "Content-Type": "application/json"})
+        assert response.status_code == 413
+        assert "limit" in response.json()["detail"]
+
+
+def test_streaming_equals_batch(client: TestClient, grooming_transcript) -> None:
+    messages = [m.model_dump(mode="json") for m in grooming_transcript.messages]
+    url = "/v1/conversations/live-1/messages"
+    client.post(url, json={"messages": messages[:3]}, headers=HEADERS)
+    client.post(url, json={"messages": messages[3:4]}, headers=HEADERS)
+    last = client.post(url, json={"messages": messages[4:]}, headers=HEADERS).json()
+    whole = client.post("/v1/moderate", json=_body([grooming_transcript]), headers=HEADERS).json()["results"][0]
+    assert last["first_alert_index"] == whole["first_alert_index"]
+    assert len(last["messages"]) == len(whole["messages"])
+    for a, b in zip(last["messages"], whole["messages"], strict=True):
+        assert all(abs(a["category_scores"][k] - b["category_scores"][k]) < 1e-5 for k in a["category_scores"])
+    assert client.delete("/v1/conversations/live-1", headers=HEADERS).status_code == 204
+    fresh = client.post(url, json={"messages": messages[:1]}, headers=HEADERS).json()
+    assert len(fresh["messages"]) == 1
+
+
+def test_streaming_limits(scorer, tmp_path: Path) -> None:
+    with TestClient(create_app(_settings(tmp_path, max_messages=3), scorer=scorer)) as c:
+        url = "/v1/conversations/c-1/messages"
+        assert c.post(url, json={"messages": _msgs(2)}, headers=HEADERS).status_code == 200
+        response = c.post(url, json={"messages": _msgs(2)}, headers=HEADERS)
+        assert response.status_code == 422 and "the limit is 3" in json.dumps(response.json())
+        assert (
+            c.post("/v1/conversations/bad id!/messages", json={"messages": _msgs(1)}, headers=HEADERS).status_code
+            == 422
+        )
+        assert c.delete("/v1/conversations/unknown", headers=HEADERS).status_code == 404
+
+
+def test_conversation_store_is_bounded_with_ttl() -> None:
+    now = [0.0]
+    store = ConversationStore(max_conversations=2, ttl_seconds=10, clock=lambda: now[0])
+    made = []
+
+    def factory():
+        made.append(object())
+        return made[-1]
+
+    a = store.get_or_create("a", factory)
+    store.get_or_create("b", factory)
+    assert store.get_or_create("a", factory) is a
+    store.get_or_create("c", factory)  # evicts b, the least recently used
+    assert len(store) == 2 and store.evicted == 1
+    now[0] = 11.0
+    assert store.get_or_create("a", factory) is not a  # expired: starts afresh
+    assert store.expired >= 1
+
+
+def test_feedback_is_stored_without_content_unless_asked(scorer, tmp_path: Path, grooming_transcript) -> None:
+    settings = _settings(tmp_path)
+    base = {"transcript_id": "t-1", "model_version": scorer.version, "category": "grooming"}
+    with TestClient(create_app(settings, scorer=scorer)) as c:
+        r = c.post(
+            "/v1/feedback",
+            json={
+                **base,
+                "verdict": "confirmed",
+                "note": "escalated",
+                "transcript": grooming_transcript.model_dump(mode="json"),
+            },
+            headers=HEADERS,
+        )
+        assert r.status_code == 201 and r.json()["stored_content"] is False
+        r = c.post(
+            "/v1/feedback",
+            json={
+                **base,
+                "verdict": "false_positive",
+                "store_content": True,
+                "transcript": grooming_transcript.model_dump(mode="json"),
+            },
+            headers=HEADERS,
+        )
+        assert r.json()["stored_content"] is True
+        assert c.post("/v1/feedback", json={**base, "verdict": "meh"}, headers=HEADERS).status_code == 422
+        assert (
+            c.post(
+                "/v1/feedback", json={**base, "category": "spam", "verdict": "confirmed"}, headers=HEADERS
+            ).status_code
+            == 422
+        )
+        assert (
+            c.post(
+                "/v1/feedback", json={**base, "verdict": "confirmed", "store_content": True}, headers=HEADERS
+            ).status_code
+            == 422
+        )
+    with TestClient(create_app(settings, scorer=scorer)) as c:  # a restarted server sees the same rows
+        response = c.get("/v1/feedback/export", headers=HEADERS)
+        assert response.headers["content-type"].startswith("application/x-ndjson")
+        rows = [json.loads(line) for line in response.text.splitlines()]
+    assert [r["verdict"] for r in rows] == ["confirmed", "false_positive"]
+    assert rows[0]["transcript"] is None and rows[0]["note"] == "escalated"
+    assert rows[1]["transcript"]["id"] == grooming_transcript.id
+
+
+def test_metrics_and_logs_never_hold_text(client: TestClient, caplog) -> None:
+    canary = "CANARY-ข้อความลับ-42"
+    body = {"transcripts": [{"id": "c", "messages": [{"sender": "a", "text": canary + " ส่งรูปมาหน่อย"}]}]}
+    with caplog.at_level(logging.DEBUG):
+        assert client.post("/v1/moderate", json=body, headers=HEADERS).status_code == 200
+        client.post(
+            "/v1/conversations/z/messages", json={"messages": body["transcripts"][0]["messages"]}, headers=HEADERS
+        )
+        bad = {"transcripts": [{"id": "c", "messages": [{"sender": "a", "text": canary * 500}]}]}
+        assert client.post("/v1/moderate", json=bad, headers=HEADERS).status_code == 422
+        bad_role = {"transcripts": [{"id": "c", "messages": [{"sender": "a", "text": "x", "role": canary}]}]}
+        response = client.post("/v1/moderate", json=bad_role, headers=HEADERS)
+        assert canary not in response.text
+    metrics = client.get("/metrics").text
+    assert "grooming_detect_requests_total" in metrics and "grooming_detect_score_bucket" in metrics
+    assert canary not in metrics
+    from grooming_detect.api.logs import JsonFormatter
+
+    lines = [JsonFormatter().format(r) for r in caplog.records]
+    assert any('"route": "/v1/moderate"' in line for line in lines)
+    assert all(canary not in line for line in lines)
+
+
+def test_openapi_docs(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    spec = client.get("/openapi.json").json()
+    assert "/v1/moderate" in spec["paths"] and "/v1/conversations/{conversation_id}/messages" in spec["paths"]
+    assert "examples" in json.dumps(spec["components"]["schemas"]["ModerateRequest"])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_real_uvicorn_socket(scorer, tmp_path: Path, sextortion_transcript) -> None:
+    import uvicorn
+
+    port = _free_port()
+    app = create_app(_settings(tmp_path), scorer=scorer)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.05)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            assert http.get("/readyz").json()["status"] == "ready"
+            response = http.post("/v1/moderate", json=_body([sextortion_transcript]), headers=HEADERS)
+            assert response.status_code == 200
+            assert response.json()["results"][0]["id"] == sextortion_transcript.id
+            assert http.post("/v1/moderate", content=b"{", headers=HEADERS).status_code == 422
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

@@ -1,0 +1,132 @@
+"""RiskScorer on the shipped model: shapes, thresholds, streaming equals batch, spans, privacy."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from grooming_detect import Message, Transcript
+from grooming_detect.scorer import RiskScorer, resolve_model_path
+
+
+def _close(a: dict[str, float], b: dict[str, float], tol: float = 1e-5) -> bool:
+    return a.keys() == b.keys() and all(math.isclose(a[k], b[k], abs_tol=tol) for k in a)
+
+
+def test_result_shape(scorer: RiskScorer, grooming_transcript: Transcript) -> None:
+    result = scorer.score(grooming_transcript)
+    assert result.id == grooming_transcript.id
+    assert result.model == scorer.name and result.model_version == scorer.version
+    assert set(result.category_scores) == {"grooming", "sextortion"} == set(result.categories)
+    assert result.thresholds == scorer.thresholds
+    assert [m.index for m in result.messages] == list(range(len(grooming_transcript.messages)))
+    assert result.category_scores == result.messages[-1].category_scores
+    assert result.risk_level in ("low", "medium", "high")
+    for earlier, later in zip(result.messages, result.messages[1:], strict=False):
+        assert all(later.category_scores[c] >= earlier.category_scores[c] for c in scorer.categories)
+
+
+def test_risky_conversations_score_above_benign(
+    scorer, grooming_transcript, sextortion_transcript, benign_transcript
+) -> None:
+    g, s, b = scorer.score_batch([grooming_transcript, sextortion_transcript, benign_transcript])
+    assert g.category_scores["grooming"] > b.category_scores["grooming"]
+    assert s.category_scores["sextortion"] > b.category_scores["sextortion"]
+    assert g.flagged and s.flagged and not b.flagged
+    assert b.risk_level in ("low", "medium")
+    assert g.first_alert_index is not None and g.first_alert_index <= len(grooming_transcript.messages) - 1
+
+
+def test_caller_thresholds(scorer: RiskScorer, benign_transcript: Transcript) -> None:
+    result = scorer.score(benign_transcript, thresholds={"grooming": 0.0})
+    assert result.categories["grooming"] and result.flagged and result.first_alert_index == 0
+    assert result.thresholds["grooming"] == 0.0
+    assert result.thresholds["sextortion"] == scorer.thresholds["sextortion"]
+    for bad in ({"nope": 0.5}, {"grooming": 1.5}, {"grooming": -0.1}, {"grooming": "high"}, {"grooming": True}):
+        with pytest.raises(ValueError):
+            scorer.score(benign_transcript, thresholds=bad)
+
+
+def test_stream_equals_batch(scorer, grooming_transcript, sextortion_transcript, benign_transcript) -> None:
+    for transcript in (grooming_transcript, sextortion_transcript, benign_transcript):
+        whole = scorer.score(transcript)
+        session = scorer.stream(transcript.id)
+        for message in transcript.messages[:2]:
+            session.add(message)
+        streamed = session.add(transcript.messages[2:])
+        assert streamed.first_alert_index == whole.first_alert_index
+        assert streamed.categories == whole.categories and streamed.risk_level == whole.risk_level
+        for a, b in zip(streamed.messages, whole.messages, strict=True):
+            assert _close(a.category_scores, b.category_scores) and _close(a.step_scores, b.step_scores)
+            assert a.flagged == b.flagged
+            assert [(s.begin, s.end, s.category) for s in a.spans] == [(s.begin, s.end, s.category) for s in b.spans]
+
+
+def test_removing_the_top_span_lowers_the_message_score(scorer, grooming_transcript, sextortion_transcript) -> None:
+    checked = 0
+    for transcript in (grooming_transcript, sextortion_transcript):
+        result = scorer.score(transcript)
+        for message_score in result.messages:
+            if not message_score.spans:
+                continue
+            top = message_score.spans[0]
+            text = transcript.messages[message_score.index].text
+            assert 0 <= top.begin < top.end <= len(text)
+            edited = [m.model_copy() for m in transcript.messages]
+            edited[message_score.index] = Message(
+                sender=edited[message_score.index].sender, text=text[: top.begin] + text[top.end :]
+            )
+            again = scorer.score(Transcript(id="edited", messages=edited), return_spans=False)
+            before = message_score.step_scores[top.category]
+            after = again.messages[message_score.index].step_scores[top.category]
+            assert after < before
+            checked += 1
+    assert checked >= 2
+
+
+def test_spans_point_into_the_original_text(scorer: RiskScorer) -> None:
+    text = "ส่ ง รู ป ส่ ว น ตั ว มาให้พี่ดูหน่อย อย่าบอกใครนะ"
+    t = Transcript(id="obf", messages=[Message(sender="a", text="อายุเท่าไหร่"), Message(sender="a", text=text)])
+    result = scorer.score(t, thresholds={"grooming": 0.01, "sextortion": 0.01})
+    spans = result.messages[1].spans
+    assert spans
+    for span in spans:
+        assert 0 <= span.begin < span.end <= len(text)
+        assert text[span.begin : span.end].strip()
+
+
+def test_odd_text_never_crashes(scorer: RiskScorer) -> None:
+    texts = [
+        "",
+        " ",
+        "\u200b\u200d\ufeff",
+        "\x00\x07",
+        "👨\u200d👩\u200d👧" * 50,
+        "hello there",
+        "ก" * 4000,
+        "٣٤٥ مرحبا",
+        "\u202eสวัสดี",
+        "5555555555",
+    ]
+    t = Transcript(id="odd", messages=[Message(sender=f"s{i}", text=x) for i, x in enumerate(texts)])
+    result = scorer.score(t)
+    assert len(result.messages) == len(texts)
+    assert all(0.0 <= v <= 1.0 for m in result.messages for v in m.category_scores.values())
+
+
+def test_session_keeps_no_text(scorer: RiskScorer) -> None:
+    canary = "CANARYลับสุดยอด"
+    session = scorer.stream("c1")
+    session.add([Message(sender="sender-" + canary, text=canary + " ส่งรูปมา")])
+    state = session._state
+    seen = [state.speakers, state.first_alert, state.running, [m.model_dump() for m in state.messages]]
+    assert canary not in repr(seen)
+    assert all(canary not in key for key in state.speakers)
+
+
+def test_load_errors(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        RiskScorer.from_pretrained(tmp_path / "missing")
+    assert resolve_model_path("some/dir") == Path("some/dir")
