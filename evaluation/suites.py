@@ -7,7 +7,9 @@ Richer material for reports (curves, tables, worst cases) is left in ``evaluator
 
 from __future__ import annotations
 
+import hashlib
 import json
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -81,17 +83,29 @@ def _transcript(record: Mapping[str, Any]) -> Transcript:
     )
 
 
+_SCORES: weakref.WeakKeyDictionary[RiskScorer, dict[str, TranscriptScore]] = weakref.WeakKeyDictionary()
+"""Scores already computed per scorer, so that suites sharing the test split score it once."""
+
+
+def _key(record: Mapping[str, Any]) -> str:
+    texts = "\x1f".join(f"{m['sender']}\x1e{m['text']}" for m in record["messages"])
+    return hashlib.sha256(f"{record['id']}\x1d{texts}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def score_records(
     scorer: RiskScorer, records: Sequence[dict[str, Any]], progress: Progress = _no_progress, batch: int = 32
 ) -> list[Scored]:
-    """Score labelled records (foundation schema dicts) in batches, without spans."""
-    out: list[Scored] = []
-    chunks = range(0, len(records), batch)
+    """Score labelled records (foundation schema dicts) in batches, without spans, reusing earlier scores."""
+    cache = _SCORES.setdefault(scorer, {})
+    keys = [_key(r) for r in records]
+    todo = [i for i, k in enumerate(keys) if k not in cache]
+    chunks = range(0, len(todo), batch)
     for start in progress(chunks, len(chunks), "score"):
-        chunk = records[start : start + batch]
-        results = scorer.score_batch([_transcript(r) for r in chunk], return_spans=False)
-        out.extend(Scored(r, res) for r, res in zip(chunk, results, strict=True))
-    return out
+        idx = todo[start : start + batch]
+        results = scorer.score_batch([_transcript(records[i]) for i in idx], return_spans=False)
+        for i, result in zip(idx, results, strict=True):
+            cache[keys[i]] = result
+    return [Scored(r, cache[k]) for r, k in zip(records, keys, strict=True)]
 
 
 def _show_text(record: Mapping[str, Any]) -> bool:

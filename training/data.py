@@ -18,6 +18,13 @@ from training.loaders import DedupReport, load_labelled, merge_splits, to_record
 __all__ = ["Example", "build_examples", "load_splits"]
 
 SPLITS = ("train", "validation", "test")
+TACTIC_STAGES = {
+    "grooming": frozenset(
+        {"age_probe", "flattery", "gifts", "secrecy", "isolation", "platform_move", "photo_request", "meet_offline"}
+    ),
+    "sextortion": frozenset({"threat", "demand", "pressure"}),
+}
+"""Per category, the message stages that are its tactics (for the auxiliary per-message loss)."""
 
 
 @dataclass
@@ -34,6 +41,9 @@ class Example:
             last message is known to be risky.
         alert: first alert index per category (-1 when negative or unknown).
         meta: tags for slicing (scenario, hard_negative, dialect, ...).
+        tactics: per message and category, whether the message itself plays one of the category's tactics
+            (T, C); known only where the data names each message's stage (the synthetic data does).
+        tactics_mask: 1 where ``tactics`` is known.
     """
 
     id: str
@@ -44,6 +54,8 @@ class Example:
     mask: np.ndarray
     alert: np.ndarray
     meta: dict[str, Any]
+    tactics: np.ndarray
+    tactics_mask: np.ndarray
 
     def speakers(self, slots: int) -> list[int]:
         return speaker_slots(self.senders, slots)
@@ -66,6 +78,14 @@ def _example(record: Mapping[str, Any]) -> Example:
             continue
         alert[j] = int(at)
         targets[int(at) :, j] = 1
+    tactics = np.zeros_like(targets)
+    tactics_mask = np.zeros_like(targets)
+    stages = meta.get("stages")
+    if isinstance(stages, list) and len(stages) == n:
+        tactics_mask[:] = 1
+        for t, stage in enumerate(stages):
+            for j, category in enumerate(CATEGORIES):
+                tactics[t, j] = float(stage in TACTIC_STAGES[category])
     return Example(
         id=record["id"],
         texts=[m["text"] for m in record["messages"]],
@@ -75,6 +95,8 @@ def _example(record: Mapping[str, Any]) -> Example:
         mask=mask,
         alert=alert,
         meta={k: v for k, v in meta.items() if k not in ("stages", "families", "templates")},
+        tactics=tactics,
+        tactics_mask=tactics_mask,
     )
 
 

@@ -28,6 +28,25 @@ def _quality_table(metrics: dict[str, Any], label: str) -> list[str]:
     return lines
 
 
+FLOORS = {"pr_auc": (0.95, ">="), "hard_negative_fpr": (0.02, "<="), "median_alert_delay": (2.0, "<=")}
+"""The project's quality floors on the template-disjoint test split (per category)."""
+
+
+def _floor_rows(metrics: dict[str, Any]) -> list[str]:
+    rows = []
+    for category, m in metrics["test"]["categories"].items():
+        for key, (limit, op) in FLOORS.items():
+            value = m[key]
+            met = not math.isnan(value) and (value >= limit if op == ">=" else value <= limit)
+            rows.append(f"| {category} | {key} {op} {limit} | {_fmt(value)} | {'met' if met else '**not met**'} |")
+    if "baseline_test" in metrics:
+        for category, m in metrics["test"]["categories"].items():
+            base = metrics["baseline_test"]["categories"][category]["pr_auc"]
+            rows.append(f"| {category} | PR-AUC above the baseline's ({_fmt(base)}) | {_fmt(m['pr_auc'])} | "
+                        f"{'met' if m['pr_auc'] > base else '**not met**'} |")
+    return rows
+
+
 def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
     test = metrics["test"]
     timings = metrics["timings"]
@@ -83,6 +102,12 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
         *rows,
         "",
         f"False-positive rate on hard-negative conversations, any category: {_fmt(test['hard_negative_fpr_any'])}.",
+        "",
+        "### Project floors",
+        "",
+        "| category | floor | value | |",
+        "|---|---|---:|---|",
+        *_floor_rows(metrics),
         "",
         "| benign scenario | false-positive rate (any category) |",
         "|---|---:|",

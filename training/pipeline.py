@@ -140,7 +140,7 @@ def _baseline_logits(model: BaselineModel, examples: Sequence[Example]) -> list[
     return out
 
 
-def _train_baseline(config: TrainConfig, data: dict[str, list[Example]], out_dir: Path) -> dict[str, Any]:
+def _train_baseline(config: TrainConfig, data: dict[str, list[Example]], path: Path) -> dict[str, Any]:
     start = time.perf_counter()
     train = data["train"]
     model = BaselineModel(CATEGORIES, seed=config.seed).fit(
@@ -153,7 +153,7 @@ def _train_baseline(config: TrainConfig, data: dict[str, list[Example]], out_dir
     probs = [_probabilities(lg, calibration) for lg in val_logits]
     thresholds = choose_thresholds(data["validation"], probs, config.target_precision)
     metrics = evaluate_logits(data["test"], _baseline_logits(model, data["test"]), calibration, thresholds)
-    model.save(out_dir / "baseline.skops")
+    model.save(path)
     metrics["train_seconds"] = time.perf_counter() - start
     return metrics
 
@@ -177,8 +177,9 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
         mlflow.log_params(tracking.flatten(config.to_dict()))
         mlflow.log_params({f"data.n_{s}": len(v) for s, v in data.items()})
         mlflow.log_params({"data.dedup_exact": sum(dedup.exact.values()), "data.dedup_near": sum(dedup.near.values())})
+        used = {s: {ex.id for ex in data[s]} for s in data}
         tracking.log_datasets(
-            {s: [r for r in splits[s] if r["id"] in {ex.id for ex in data[s]}] for s in data},
+            {s: [r for r in splits[s] if r["id"] in used[s]] for s in data},
             source=str(Path(config.data.synthetic_dir).resolve()),
         )
         trainer = Trainer(config, resume=resume, progress=progress, log=lambda k, v, s: mlflow.log_metric(k, v, s))
@@ -204,8 +205,10 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
                 data["validation"], logits["validation"], model.calibration, model.thresholds
             ),
         }
-        if config.baseline:
-            metrics["baseline_test"] = _train_baseline(config, data, staging)
+        if config.baseline:  # kept beside the checkpoints, not in the shipped model folder
+            baseline_path = Path(config.checkpoint_dir) / "baseline.skops"
+            metrics["baseline_test"] = _train_baseline(config, data, baseline_path)
+            mlflow.log_artifact(str(baseline_path), artifact_path="baseline")
         timings["total_s"] = time.perf_counter() - started
         metrics["timings"] = timings
         metrics["history"] = {"joint": joint, "head": head}

@@ -140,19 +140,24 @@ class Trainer:
             return history
         slots = model.config.speaker_slots
         enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
+        torch.manual_seed(self.config.seed)
+        aux = nn.Linear(model.encoder.dim, len(model.config.categories))  # per-message tactic probe, not shipped
         optimizer = torch.optim.AdamW(
-            [{"params": enc_params, "lr": c.lr}, {"params": model.head.parameters(), "lr": self.config.head.lr}],
+            [
+                {"params": enc_params, "lr": c.lr},
+                {"params": [*model.head.parameters(), *aux.parameters()], "lr": self.config.head.lr},
+            ],
             weight_decay=self.config.head.weight_decay,
         )
-        state_path = self.ckpt / "joint.pt.safetensors"
+        state_path = self.ckpt / "joint-last.safetensors"
         meta_path = self.ckpt / "joint.json"
         step, best, since_best = 0, -1.0, 0
         if self.resume and meta_path.is_file():
             meta = json.loads(meta_path.read_text())
             step, best, since_best, history = meta["step"], meta["best"], meta["since_best"], meta["history"]
-            _load_trainable(model, load_file(str(state_path)))
+            _load_trainable(model, load_file(str(state_path)), aux)
             if meta.get("done"):
-                _load_trainable(model, load_file(str(self.ckpt / "joint-best.safetensors")))
+                _load_trainable(model, load_file(str(self.ckpt / "joint-best.safetensors")), aux)
                 return history
         rng = random.Random(f"{self.config.seed}:joint")
         eval_set = rng.sample(val, min(len(val), c.eval_conversations)) if val else []
@@ -171,6 +176,10 @@ class Trainer:
             x, spk, y, m = _pad(batch, vectors, slots)  # copies keep the graph back to the encoder
             logits, _ = model.head(x, spk)
             loss = _masked_bce(logits, y, m)
+            if c.aux_weight:
+                tactics = torch.from_numpy(np.concatenate([ex.tactics for ex in batch]))
+                known = torch.from_numpy(np.concatenate([ex.tactics_mask for ex in batch]))
+                loss = loss + c.aux_weight * _masked_bce(aux(flat), tactics, known)
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g["params"]], 1.0)
@@ -184,17 +193,17 @@ class Trainer:
                 self.log("joint/val_pr_auc", score, done)
                 if score > best:
                     best, since_best = score, 0
-                    save_file(_trainable(model), str(self.ckpt / "joint-best.safetensors"))
+                    save_file(_trainable(model, aux), str(self.ckpt / "joint-best.safetensors"))
                 else:
                     since_best += 1
-                save_file(_trainable(model), str(state_path))
+                save_file(_trainable(model, aux), str(state_path))
                 stop = since_best >= self.config.head.patience or over_budget or done == c.steps
                 meta = {"step": done, "best": best, "since_best": since_best, "history": history, "done": stop}
                 meta_path.write_text(json.dumps(meta))
                 if stop:
                     break
         if (self.ckpt / "joint-best.safetensors").is_file():
-            _load_trainable(model, load_file(str(self.ckpt / "joint-best.safetensors")))
+            _load_trainable(model, load_file(str(self.ckpt / "joint-best.safetensors")), aux)
         return history
 
     def _pr_auc(self, model: RiskModel, examples: list[Example]) -> float:
@@ -306,15 +315,19 @@ def mean_pr_auc(examples: Sequence[Example], logits: Sequence[np.ndarray]) -> fl
     return float(np.mean(values)) if values else 0.0
 
 
-def _trainable(model: RiskModel) -> dict[str, torch.Tensor]:
-    return {k: v.detach().contiguous() for k, v in model.named_parameters() if v.requires_grad}
+def _trainable(model: RiskModel, aux: nn.Module) -> dict[str, torch.Tensor]:
+    state = {k: v.detach().contiguous() for k, v in model.named_parameters() if v.requires_grad}
+    state.update({f"_aux.{k}": v.detach().contiguous() for k, v in aux.state_dict().items()})
+    return state
 
 
-def _load_trainable(model: RiskModel, state: dict[str, torch.Tensor]) -> None:
+def _load_trainable(model: RiskModel, state: dict[str, torch.Tensor], aux: nn.Module) -> None:
     params = dict(model.named_parameters())
+    aux_params = dict(aux.named_parameters())
     with torch.no_grad():
         for name, value in state.items():
-            params[name].copy_(value)
+            target = aux_params[name.removeprefix("_aux.")] if name.startswith("_aux.") else params[name]
+            target.copy_(value)
 
 
 def _state(module: nn.Module) -> dict[str, torch.Tensor]:
