@@ -17,19 +17,18 @@ class GroomingDetectModel(PythonModel):
 
     # No type hints on these two: MLflow derives the model's input schema from predict's hints.
     def load_context(self, context):
-        from grooming_detect.model import RiskModel
+        from grooming_detect.scorer import RiskScorer
 
-        self.model = RiskModel.load(context.artifacts["model"])
+        self.scorer = RiskScorer.from_pretrained(context.artifacts["model"])
 
     def predict(self, context, model_input, params=None):
         import pandas as pd
 
         from grooming_detect.schema import Transcript
-        from grooming_detect.scoring import score_transcripts
 
         transcripts = [Transcript.model_validate_json(t) for t in model_input["transcript"]]
         rows = []
-        for result in score_transcripts(self.model, transcripts):
+        for result in self.scorer.score_batch(transcripts, return_spans=False):
             row = {"id": result.id, "flagged": result.flagged, "first_alert_index": result.first_alert_index}
             row.update({f"score_{k}": v for k, v in result.category_scores.items()})
             rows.append(row)

@@ -95,6 +95,13 @@ def test_saved_model_reloads_with_identical_scores(tiny_run: dict) -> None:
     _client(tiny_run)
     from_registry = RiskScorer.from_pretrained(f"models:/{tiny_run['config'].name}@challenger")
     assert from_registry.score(transcript, return_spans=False).category_scores == first.category_scores
+    import mlflow
+    import pandas as pd
+
+    served = mlflow.pyfunc.load_model(f"models:/{tiny_run['config'].name}@challenger")  # models from code: no pickle
+    frame = served.predict(pd.DataFrame({"transcript": [transcript.model_dump_json()]}))
+    assert frame.loc[0, "id"] == "x"
+    assert frame.loc[0, "score_grooming"] == pytest.approx(first.category_scores["grooming"])
 
 
 def test_resume_continues_an_interrupted_run(tiny_run: dict) -> None:
