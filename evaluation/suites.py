@@ -28,6 +28,7 @@ from evaluation.metrics import (
     recall_at_fpr,
     roc_auc,
 )
+from grooming_detect.model import CATEGORIES
 from grooming_detect.schema import Message, Transcript
 from grooming_detect.scorer import RiskScorer
 from grooming_detect.scores import TranscriptScore
@@ -43,7 +44,6 @@ __all__ = [
     "score_records",
 ]
 
-CATEGORIES = ("grooming", "sextortion")
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
 
 
@@ -321,6 +321,14 @@ class FunctionalEvaluator(Evaluator):
         return delta > 0 if f.direction == "up" else delta < 0
 
 
+_SUBGROUPS = {
+    "dialect": ("central", "isan", "northern", "southern"),
+    "particles": ("krub", "ka", "ja", "none"),
+    "identity": ("lgbtq", "religion", "nationality"),
+    "script": ("mixed", "romanized"),
+}
+
+
 def _groups(scored: Sequence[Scored]) -> dict[str, dict[str, np.ndarray]]:
     """Subgroup masks by dimension, from the records' tags (dialect, particles, identity terms, script)."""
     from training.synth.generator import IDENTITY_TERMS
@@ -336,13 +344,7 @@ def _groups(scored: Sequence[Scored]) -> dict[str, dict[str, np.ndarray]]:
             "identity": identity,
             "script": {meta.get("script")} if meta.get("script") in ("mixed", "romanized") else set(),
         }
-        values = {
-            "dialect": ("central", "isan", "northern", "southern"),
-            "particles": ("krub", "ka", "ja", "none"),
-            "identity": ("lgbtq", "religion", "nationality"),
-            "script": ("mixed", "romanized"),
-        }
-        for dim, names in values.items():
+        for dim, names in _SUBGROUPS.items():
             for name in names:
                 dims[dim][name].append(name in tags[dim])
     return {dim: {name: np.array(mask) for name, mask in groups.items()} for dim, groups in dims.items()}

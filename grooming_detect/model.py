@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
@@ -24,7 +25,7 @@ from torch import nn
 from grooming_detect.encoder import ENCODER_NAME, HIDDEN_SIZE, QUERY_PREFIX, load_encoder, mean_pool
 from grooming_detect.normalize import normalize_text
 
-__all__ = ["CATEGORIES", "ConversationHead", "MessageEncoder", "ModelConfig", "RiskModel", "speaker_slots"]
+__all__ = ["CATEGORIES", "ConversationHead", "MessageEncoder", "ModelConfig", "RiskModel", "platt", "speaker_slots"]
 
 CATEGORIES = ("grooming", "sextortion")
 FORMAT_VERSION = 1
@@ -66,6 +67,13 @@ class ModelConfig:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["categories"] = tuple(known.get("categories", CATEGORIES))
         return cls(**known)
+
+
+def platt(logits: np.ndarray, calibration: dict[str, dict[str, float]], categories: Sequence[str]) -> np.ndarray:
+    """Platt scaling per category: ``sigmoid(scale * logit + bias)``; shared by training, evaluation and scoring."""
+    scale = np.array([calibration[c]["scale"] for c in categories])
+    bias = np.array([calibration[c]["bias"] for c in categories])
+    return 1.0 / (1.0 + np.exp(-(np.asarray(logits) * scale + bias)))
 
 
 def speaker_slots(senders: Sequence[str], slots: int, seen: dict[str, int] | None = None) -> list[int]:
@@ -184,11 +192,9 @@ class RiskModel(nn.Module):
         base, tokenizer = load_encoder(cache_dir, verify=False)
         return cls(config, MessageEncoder(base, tokenizer, config.max_length), ConversationHead(config))
 
-    def calibrate(self, logits: torch.Tensor) -> torch.Tensor:
-        """Running-max logits -> probabilities with the per-category Platt scaling fitted on validation."""
-        scale = torch.tensor([self.calibration[c]["scale"] for c in self.config.categories])
-        bias = torch.tensor([self.calibration[c]["bias"] for c in self.config.categories])
-        return torch.sigmoid(logits * scale.to(logits) + bias.to(logits))
+    def probabilities(self, logits: np.ndarray) -> np.ndarray:
+        """Logits (..., C) -> probabilities with the per-category Platt scaling fitted on validation."""
+        return platt(logits, self.calibration, self.config.categories)
 
     # --- persistence -------------------------------------------------------------------------------------
 

@@ -78,8 +78,6 @@ class RiskScorer:
     def __init__(self, model: RiskModel) -> None:
         self.model = model.eval()
         self.categories = tuple(model.config.categories)
-        self._scale = np.array([model.calibration[c]["scale"] for c in self.categories])
-        self._bias = np.array([model.calibration[c]["bias"] for c in self.categories])
 
     @classmethod
     def from_pretrained(cls, path_or_uri: str | os.PathLike[str] | None = None) -> RiskScorer:
@@ -112,7 +110,7 @@ class RiskScorer:
     # --- scoring ------------------------------------------------------------------------------------------
 
     def _probs(self, logits: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(logits * self._scale + self._bias)))
+        return self.model.probabilities(logits)
 
     def _slot(self, state: _State, sender: str) -> int:
         key = hashlib.blake2b(sender.encode("utf-8", "surrogatepass"), key=state.salt, digest_size=16).hexdigest()

@@ -14,10 +14,10 @@ import numpy as np
 from grooming_detect.model import CATEGORIES, speaker_slots
 from training.config import DataConfig
 from training.loaders import DedupReport, load_labelled, merge_splits, to_records
+from training.synth.library import SPLITS
 
 __all__ = ["Example", "build_examples", "load_splits"]
 
-SPLITS = ("train", "validation", "test")
 TACTIC_STAGES = {
     "grooming": frozenset(
         {"age_probe", "flattery", "gifts", "secrecy", "isolation", "platform_move", "photo_request", "meet_offline"}

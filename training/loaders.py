@@ -24,11 +24,11 @@ from pydantic import ValidationError
 from grooming_detect.jsonl import LineError, TranscriptFileError, format_validation_error, read_transcripts
 from grooming_detect.normalize import normalize_text
 from grooming_detect.schema import DEFAULT_LIMITS, Transcript, TranscriptLimits
+from training.synth.library import SPLITS
 
 __all__ = ["DedupReport", "load_labelled", "merge_splits"]
 
 LABEL_KEYS = ("grooming", "sextortion")
-SPLITS = ("train", "validation", "test")
 _ROW_COLUMNS = ("conversation_id", "sender", "text")
 
 

@@ -14,7 +14,7 @@ from sklearn.linear_model import LogisticRegression
 
 from evaluation.metrics import alert_delays, at_threshold, false_positive_rate, pr_auc, roc_auc
 from evaluation.metrics import threshold_for_precision as _threshold
-from grooming_detect.model import CATEGORIES
+from grooming_detect.model import CATEGORIES, platt
 from training.baseline import BaselineModel
 from training.config import TrainConfig
 from training.data import Example, build_examples, load_splits
@@ -41,9 +41,8 @@ def fit_calibration(examples: Sequence[Example], logits: Sequence[np.ndarray]) -
 
 
 def _probabilities(logits: np.ndarray, calibration: dict[str, dict[str, float]]) -> np.ndarray:
-    scale = np.array([calibration[c]["scale"] for c in CATEGORIES])
-    bias = np.array([calibration[c]["bias"] for c in CATEGORIES])
-    return 1.0 / (1.0 + np.exp(-(running_max(logits) * scale + bias)))
+    """Risk so far per message: the running-max logit, calibrated as the scorer does."""
+    return platt(running_max(logits), calibration, CATEGORIES)
 
 
 def choose_thresholds(examples: Sequence[Example], probs: Sequence[np.ndarray], target: float) -> dict[str, float]:
