@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from grooming_detect.api.app import create_app
+from grooming_detect.api.feedback import FeedbackStore
 from grooming_detect.api.settings import Settings
 from grooming_detect.api.streams import ConversationStore
 
@@ -208,8 +209,31 @@ def test_conversation_store_is_bounded_with_ttl() -> None:
     assert store.expired >= 1
 
 
-def test_feedback_is_stored_without_content_unless_asked(scorer, tmp_path: Path, grooming_transcript) -> None:
-    settings = _settings(tmp_path)
+@pytest.fixture(scope="module")
+def postgres_server(tmp_path_factory) -> Iterator[object]:
+    """A real PostgreSQL server (pgserver's wheel), stopped at the end of the module."""
+    pgserver = pytest.importorskip("pgserver", reason="install the dev extra: pip install -e '.[all]'")
+    server = pgserver.get_server(tmp_path_factory.mktemp("pgdata"), cleanup_mode="delete")
+    yield server
+    server.cleanup()
+
+
+def _fresh_database(server, name: str) -> str:
+    server.psql(f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name};")
+    return server.get_uri(name)  # a bare postgresql:// URL, as an operator would paste it
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def feedback_url(request, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'feedback.db'}"
+    return _fresh_database(request.getfixturevalue("postgres_server"), "feedback_roundtrip")
+
+
+def test_feedback_is_stored_without_content_unless_asked(
+    scorer, tmp_path: Path, grooming_transcript, feedback_url: str
+) -> None:
+    settings = _settings(tmp_path, feedback_url=feedback_url)
     base = {"transcript_id": "t-1", "model_version": scorer.version, "category": "grooming"}
     with TestClient(create_app(settings, scorer=scorer)) as c:
         r = c.post(
@@ -254,6 +278,45 @@ def test_feedback_is_stored_without_content_unless_asked(scorer, tmp_path: Path,
     assert [r["verdict"] for r in rows] == ["confirmed", "false_positive"]
     assert rows[0]["transcript"] is None and rows[0]["note"] == "escalated"
     assert rows[1]["transcript"]["id"] == grooming_transcript.id
+    assert rows[1]["transcript"]["messages"][0]["text"] == grooming_transcript.messages[0].text  # Thai intact
+    assert FeedbackStore(feedback_url).engine.dialect.name == feedback_url.split(":")[0]
+
+
+def test_feedback_store_outage_is_503_and_recovers(scorer, tmp_path: Path, caplog) -> None:
+    """A PostgreSQL outage answers 503 without quoting the note; the next request after it comes back works."""
+    pgserver = pytest.importorskip("pgserver", reason="install the dev extra: pip install -e '.[all]'")
+    pgdata = tmp_path / "pg"
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    url = server.get_uri()
+    canary = "CANARY-บันทึกลับ-7"
+    body = {"transcript_id": "t-9", "model_version": scorer.version, "category": "sextortion", "note": canary}
+    try:
+        with TestClient(create_app(_settings(tmp_path, feedback_url=url), scorer=scorer)) as c:
+            assert c.post("/v1/feedback", json={**body, "verdict": "confirmed"}, headers=HEADERS).status_code == 201
+            server.cleanup()  # the database goes down under a running API
+            with caplog.at_level(logging.DEBUG):
+                down = c.post("/v1/feedback", json={**body, "verdict": "false_negative"}, headers=HEADERS)
+                export = c.get("/v1/feedback/export", headers=HEADERS)
+            assert down.status_code == 503 and down.headers["retry-after"]
+            assert "unavailable" in down.json()["detail"] and canary not in down.text
+            assert export.status_code == 503
+            assert canary not in caplog.text
+            server = pgserver.get_server(pgdata, cleanup_mode="delete")  # ... and comes back on the same socket
+            assert server.get_uri() == url
+            again = c.post("/v1/feedback", json={**body, "verdict": "false_negative"}, headers=HEADERS)
+            assert again.status_code == 201
+            rows = [json.loads(line) for line in c.get("/v1/feedback/export", headers=HEADERS).text.splitlines()]
+    finally:
+        server.cleanup()
+    assert [r["verdict"] for r in rows] == ["confirmed", "false_negative"]  # nothing lost, nothing doubled
+
+
+def test_bare_postgresql_url_uses_the_installed_driver() -> None:
+    from grooming_detect.api.feedback import resolve_url
+
+    assert resolve_url("postgresql://mod:pw@db.internal/feedback").drivername == "postgresql+psycopg"
+    assert resolve_url("postgresql+psycopg://mod@db/feedback").drivername == "postgresql+psycopg"
+    assert resolve_url("sqlite:///feedback.db").drivername == "sqlite"
 
 
 def test_metrics_and_logs_never_hold_text(client: TestClient, caplog) -> None:

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from prometheus_client import generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from grooming_detect import __version__
@@ -192,6 +193,19 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
     async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _clean_errors(list(exc.errors()))}, status_code=422)
 
+    @app.exception_handler(SQLAlchemyError)
+    async def on_store_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        # The driver's message can quote bound parameters (a note, a stored transcript): log the type only.
+        log_event(
+            "feedback store unavailable",
+            logging.ERROR,
+            request_id=getattr(request.state, "request_id", None),
+            error=type(exc).__name__,
+        )
+        return JSONResponse(
+            {"detail": "feedback store unavailable; retry later"}, status_code=503, headers={"Retry-After": "5"}
+        )
+
     @app.exception_handler(Exception)
     async def on_error(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - a bug, logged
         log_event("internal error", logging.ERROR, request_id=getattr(request.state, "request_id", None))
@@ -306,6 +320,7 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
     @app.get("/v1/feedback/export", tags=["feedback"], dependencies=auth)
     async def export_feedback(request: Request) -> StreamingResponse:
         """All feedback as JSON Lines, oldest first."""
+        await run_in_threadpool(request.app.state.feedback.ping)  # an outage is a 503 before the stream starts
         return StreamingResponse(request.app.state.feedback.export_jsonl(), media_type="application/x-ndjson")
 
     return app

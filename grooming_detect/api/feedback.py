@@ -6,16 +6,17 @@ verdict and the note.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text, create_engine, event, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-__all__ = ["FeedbackRow", "FeedbackStore"]
+__all__ = ["FeedbackRow", "FeedbackStore", "resolve_url"]
 
 
 class _Base(DeclarativeBase):
@@ -44,11 +45,23 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.close()
 
 
+def resolve_url(url: str) -> URL:
+    """A bare ``postgresql://`` URL means psycopg2 to SQLAlchemy; the ``postgres`` extra installs psycopg 3.
+
+    So a URL copied from a PostgreSQL server's docs works as it is; an explicit ``+driver`` is kept.
+    """
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres") and importlib.util.find_spec("psycopg") is not None:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
 class FeedbackStore:
     """Append-only store of moderators' verdicts."""
 
     def __init__(self, url: str) -> None:
-        self.engine = create_engine(url, future=True)
+        # pool_pre_ping: a PostgreSQL restart must not fail the next request on a dead pooled connection.
+        self.engine = create_engine(resolve_url(url), future=True, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
         _Base.metadata.create_all(self.engine)
@@ -76,6 +89,11 @@ class FeedbackStore:
         with self._session.begin() as session:
             session.add(row)
         return row
+
+    def ping(self) -> None:
+        """Raise ``SQLAlchemyError`` when the store cannot be reached."""
+        with self.engine.connect() as connection:
+            connection.execute(select(1))
 
     def count(self) -> int:
         with Session(self.engine) as session:
