@@ -56,7 +56,7 @@ DIALECT_WEIGHTS = {"central": 0.52, "isan": 0.16, "northern": 0.16, "southern": 
 PER_CONVERSATION_SLOTS = ("handle", "relative", "game", "school", "grade", "private_app", "province", "wallet")
 SPLIT_FRACTIONS = {"train": 0.8, "validation": 0.1, "test": 0.1}
 IDENTITY_TERMS = {
-    "lgbtq": re.compile(r"ทอม|ดี้|เกย์|กะเทย|เลสเบี้ยน|สาวประเภทสอง|LGBTQ|ไบ(?!ค์|โอ|เบิล)|non-binary|pride", re.I),
+    "lgbtq": re.compile(r"(?<!เ)ทอม|ดี้|เกย์|กะเทย|เลสเบี้ยน|สาวประเภทสอง|LGBTQ|ไบ(?!ค์|โอ|เบิล)|non-binary|pride", re.I),
     "religion": re.compile(r"มุสลิม|ฮาลาล|มัสยิด|ถือศีลอด|คริสต์|คริสเตียน|โบสถ์|ทำบุญ|ตักบาตร|บวช|วันพระ"),
     "nationality": re.compile(r"พม่า|เมียนมา|(?<!ห)ลาว(?!ด์)|กัมพูชา|เขมร|ต่างด้าว|ข้ามชาติ|ไทใหญ่"),
 }

@@ -6,6 +6,7 @@ test split measure generalization: none of its phrasings were seen in training.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -103,10 +104,42 @@ def _collect_stages(modules: Iterable[object]) -> dict[str, Stage]:
     return out
 
 
+def _extend(stages: dict[str, Stage], modules: Iterable[object]) -> dict[str, Stage]:
+    """Add each module's ``FAMILIES`` (stage name -> family id -> templates) to stages defined elsewhere.
+
+    Content grows in separate files written by different authors; a family id must start with its stage's
+    name and be new, so a split assignment can always be traced back to one file.
+    """
+    out = dict(stages)
+    for module in modules:
+        for stage_name, families in getattr(module, "FAMILIES", {}).items():
+            if stage_name not in out:
+                raise ValueError(f"{module.__name__}: unknown stage {stage_name!r}")  # type: ignore[attr-defined]
+            stage = out[stage_name]
+            for family in families:
+                if not family.startswith(f"{stage_name}.") or family in stage.families:
+                    raise ValueError(f"{module.__name__}: bad or repeated family id {family!r}")  # type: ignore[attr-defined]
+            out[stage_name] = Stage(stage.name, stage.role, {**stage.families, **families})
+    return out
+
+
 @cache
 def load_library() -> Library:
     """Import every content module and build the library (once per process)."""
-    from training.synth.content import benign_a, benign_b, grooming, identity, sextortion, smalltalk
+    from training.synth.content import (
+        benign_a,
+        benign_b,
+        grooming,
+        grooming_more_a,
+        grooming_more_b,
+        hard_negatives_more_a,
+        hard_negatives_more_b,
+        identity,
+        sextortion,
+        sextortion_more_a,
+        sextortion_more_b,
+        smalltalk,
+    )
 
     stages = _collect_stages([grooming, sextortion, smalltalk, identity])
     scenarios: dict[str, Scenario] = {}
@@ -117,4 +150,9 @@ def load_library() -> Library:
                 if beat.name in stages:
                     raise ValueError(f"stage {beat.name!r} is defined twice")
                 stages[beat.name] = beat
+    extra = [grooming_more_a, grooming_more_b, sextortion_more_a, sextortion_more_b]
+    stages = _extend(stages, [*extra, hard_negatives_more_a, hard_negatives_more_b])
+    for name, scenario in scenarios.items():  # scenarios must play the extended beats
+        beats = [stages[beat.name] for beat in scenario.beats]
+        scenarios[name] = dataclasses.replace(scenario, beats=beats)
     return Library(stages, scenarios)
