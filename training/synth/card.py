@@ -107,9 +107,14 @@ def render_card(stats: Mapping[str, Any], *, n: int, seed: int) -> str:
         "",
         "Splits are conversation disjoint and **template-family disjoint from training**: a template family (one "
         "idea and its paraphrases) used in training is never used in validation or test, so test phrasings were "
-        "never seen in training. Where a stage has only two families, validation and test share the held-out one "
-        f"({t['families_shared_by_validation_and_test']} families), so that validation, which picks checkpoints and "
-        "thresholds, also reads unseen phrasings.",
+        "never seen in training. "
+        + (
+            "Where a stage has only two families, validation and test share the held-out one "
+            f"({t['families_shared_by_validation_and_test']} families), so that validation, which picks checkpoints "
+            "and thresholds, also reads unseen phrasings."
+            if t["families_shared_by_validation_and_test"]
+            else "Every stage has at least three families, so validation and test never share one either."
+        ),
         "",
         "| split | transcripts | messages | obfuscated | hard negatives | families used |",
         "|---|---:|---:|---:|---:|---:|",
