@@ -40,7 +40,6 @@ def test_risky_conversations_score_above_benign(
     assert g.first_alert_index is not None and g.first_alert_index <= len(grooming_transcript.messages) - 1
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (issue 4): sextortion worded unlike training data scores low")
 def test_hand_written_sextortion_is_flagged(scorer, sextortion_transcript) -> None:
     assert scorer.score(sextortion_transcript, return_spans=False).categories["sextortion"]
 

@@ -42,8 +42,10 @@ def _floor_rows(metrics: dict[str, Any]) -> list[str]:
     if "baseline_test" in metrics:
         for category, m in metrics["test"]["categories"].items():
             base = metrics["baseline_test"]["categories"][category]["pr_auc"]
-            rows.append(f"| {category} | PR-AUC above the baseline's ({_fmt(base)}) | {_fmt(m['pr_auc'])} | "
-                        f"{'met' if m['pr_auc'] > base else '**not met**'} |")
+            rows.append(
+                f"| {category} | PR-AUC above the baseline's ({_fmt(base)}) | {_fmt(m['pr_auc'])} | "
+                f"{'met' if m['pr_auc'] > base else '**not met**'} |"
+            )
     return rows
 
 

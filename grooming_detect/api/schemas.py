@@ -69,7 +69,7 @@ class FeedbackIn(BaseModel):
             "examples": [
                 {
                     "transcript_id": "conv-123",
-                    "model_version": "0.1.0",
+                    "model_version": "0.2.0",
                     "category": "grooming",
                     "verdict": "confirmed",
                     "note": "escalated",
