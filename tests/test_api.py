@@ -279,7 +279,11 @@ def test_feedback_is_stored_without_content_unless_asked(
     assert rows[0]["transcript"] is None and rows[0]["note"] == "escalated"
     assert rows[1]["transcript"]["id"] == grooming_transcript.id
     assert rows[1]["transcript"]["messages"][0]["text"] == grooming_transcript.messages[0].text  # Thai intact
-    assert FeedbackStore(feedback_url).engine.dialect.name == feedback_url.split(":")[0]
+    store = FeedbackStore(feedback_url)
+    try:
+        assert store.engine.dialect.name == feedback_url.split(":")[0]
+    finally:
+        store.close()
 
 
 def test_feedback_store_outage_is_503_and_recovers(scorer, tmp_path: Path, caplog) -> None:
