@@ -29,6 +29,7 @@ __all__ = [
     "pr_auc",
     "recall_at_fpr",
     "roc_auc",
+    "threshold_for_fpr",
     "threshold_for_precision",
 ]
 
@@ -88,6 +89,33 @@ def threshold_for_precision(y_true: Sequence[int], scores: Sequence[float], targ
         return float(s_sorted[candidates.max()])
     best = np.flatnonzero(cut)[np.argmax(precision[cut])]
     return float(s_sorted[best])
+
+
+def threshold_for_fpr(negative_scores: Sequence[float], max_fpr: float, confidence: float | None = None) -> float:
+    """Lowest threshold that flags at most ``max_fpr`` of these negatives (``score >= threshold`` flags).
+
+    With ``confidence`` (say 0.95), the one-sided Clopper-Pearson upper bound of the false-positive rate,
+    rather than the rate seen on these few hundred negatives, must stay within ``max_fpr``: a threshold
+    picked on one sample otherwise overshoots on the next about half the time. Ties are never split: a
+    score shared by more negatives than the budget allows is left unflagged.
+    """
+    s = np.sort(np.asarray(negative_scores, dtype=float))[::-1]
+    n = len(s)
+    if confidence is None:
+        allowed = int(np.floor(max_fpr * n + 1e-9))
+    else:
+        from scipy.stats import beta
+
+        flagged = np.arange(n + 1)
+        upper = np.where(flagged < n, beta.ppf(confidence, flagged + 1, np.maximum(n - flagged, 1)), 1.0)
+        within = np.flatnonzero(upper <= max_fpr)
+        allowed = int(within.max()) if len(within) else 0
+        if not len(within):
+            return float(np.nextafter(s[0], np.inf)) if n else float("-inf")
+    if allowed >= n:
+        return float("-inf")
+    # flag only scores strictly above the first negative over the budget
+    return float(np.nextafter(s[allowed], np.inf))
 
 
 def alert_delays(alert_at: Sequence[int], first_alert: Sequence[int | None]) -> np.ndarray:

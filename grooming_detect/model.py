@@ -25,7 +25,18 @@ from torch import nn
 from grooming_detect.encoder import ENCODER_NAME, HIDDEN_SIZE, QUERY_PREFIX, load_encoder, mean_pool
 from grooming_detect.normalize import normalize_text
 
-__all__ = ["CATEGORIES", "ConversationHead", "MessageEncoder", "ModelConfig", "RiskModel", "platt", "speaker_slots"]
+__all__ = [
+    "CATEGORIES",
+    "ConversationHead",
+    "HeadEnsemble",
+    "MessageEncoder",
+    "ModelConfig",
+    "RiskModel",
+    "build_head",
+    "platt",
+    "so_far",
+    "speaker_slots",
+]
 
 CATEGORIES = ("grooming", "sextortion")
 FORMAT_VERSION = 1
@@ -46,6 +57,12 @@ class ModelConfig:
         speaker_slots: distinct speakers told apart (by order of first message); later ones share the last.
         speaker_dim: size of the learned speaker (turn) embedding.
         dropout: dropout inside the head while training.
+        aggregate: how the per-message logits become the risk of the conversation so far: ``max`` keeps the
+            highest so far (a score that never falls); ``last`` reads the GRU's latest output, which is trained
+            to be that risk and can fall when later messages explain earlier ones (a gift from an aunt).
+        members: conversation heads (GRUs trained from different seeds) whose logits are averaged; a small
+            ensemble ranks unseen conversation styles more steadily than one head, for a few KB and one more
+            GRU step per message each.
         format_version: folder layout version.
     """
 
@@ -59,6 +76,8 @@ class ModelConfig:
     speaker_slots: int = 4
     speaker_dim: int = 16
     dropout: float = 0.1
+    aggregate: Literal["max", "last"] = "max"
+    members: int = 1
     format_version: int = FORMAT_VERSION
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -74,6 +93,15 @@ def platt(logits: np.ndarray, calibration: dict[str, dict[str, float]], categori
     scale = np.array([calibration[c]["scale"] for c in categories])
     bias = np.array([calibration[c]["bias"] for c in categories])
     return 1.0 / (1.0 + np.exp(-(np.asarray(logits) * scale + bias)))
+
+
+def so_far(logits: np.ndarray, aggregate: str) -> np.ndarray:
+    """Per-message logits (T, C) -> risk of the conversation so far after each message (see ``aggregate``)."""
+    if aggregate == "max":
+        return np.maximum.accumulate(logits, axis=0) if len(logits) else logits
+    if aggregate == "last":
+        return logits
+    raise ValueError(f"unknown aggregate {aggregate!r}; known: max, last")
 
 
 def speaker_slots(senders: Sequence[str], slots: int, seen: dict[str, int] | None = None) -> list[int]:
@@ -167,6 +195,34 @@ class ConversationHead(nn.Module):
         return self.out(self.dropout(hidden)), state
 
 
+class HeadEnsemble(nn.Module):
+    """Several conversation heads over the same message vectors; their logits are averaged.
+
+    The state of all members is one tensor (1, B, members * H), so callers keep, expand and pass it exactly
+    as they do a single GRU state.
+    """
+
+    def __init__(self, config: ModelConfig, input_dim: int = HIDDEN_SIZE) -> None:
+        super().__init__()
+        self.members = nn.ModuleList(ConversationHead(config, input_dim) for _ in range(config.members))
+
+    def forward(
+        self, vectors: torch.Tensor, speakers: torch.Tensor, state: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        k = len(self.members)
+        parts = [None] * k if state is None else [part.contiguous() for part in state.chunk(k, dim=-1)]
+        outputs = [member(vectors, speakers, part) for member, part in zip(self.members, parts, strict=True)]
+        logits = torch.stack([lg for lg, _ in outputs]).mean(dim=0)
+        return logits, torch.cat([st for _, st in outputs], dim=-1)
+
+
+def build_head(config: ModelConfig) -> ConversationHead | HeadEnsemble:
+    """One GRU head, or an ensemble of ``config.members`` (saved as ``members.<k>.*`` in the same file)."""
+    if config.members < 1:
+        raise ValueError("members must be at least 1")
+    return ConversationHead(config) if config.members == 1 else HeadEnsemble(config)
+
+
 class RiskModel(nn.Module):
     """Encoder + head + the saved calibration and thresholds; what the scorer runs."""
 
@@ -174,7 +230,7 @@ class RiskModel(nn.Module):
         self,
         config: ModelConfig,
         encoder: MessageEncoder,
-        head: ConversationHead,
+        head: ConversationHead | HeadEnsemble,
         calibration: dict[str, dict[str, float]] | None = None,
         thresholds: dict[str, float] | None = None,
     ) -> None:
@@ -190,7 +246,7 @@ class RiskModel(nn.Module):
     def create(cls, config: ModelConfig, cache_dir: Path | None = None) -> RiskModel:
         """A fresh model on the base encoder (LoRA adapters are added by the trainer)."""
         base, tokenizer = load_encoder(cache_dir, verify=False)
-        return cls(config, MessageEncoder(base, tokenizer, config.max_length), ConversationHead(config))
+        return cls(config, MessageEncoder(base, tokenizer, config.max_length), build_head(config))
 
     def probabilities(self, logits: np.ndarray) -> np.ndarray:
         """Logits (..., C) -> probabilities with the per-category Platt scaling fitted on validation."""
@@ -228,6 +284,7 @@ class RiskModel(nn.Module):
         config = ModelConfig.from_dict(json.loads((path / "config.json").read_text(encoding="utf-8")))
         if config.format_version > FORMAT_VERSION:
             raise ValueError(f"model format {config.format_version} is newer than this library supports")
+        so_far(np.zeros((0, len(config.categories))), config.aggregate)  # an unknown aggregate fails here
         base, tokenizer = load_encoder(cache_dir, verify=False)
         if config.finetune == "lora":
             from peft import PeftModel
@@ -235,7 +292,7 @@ class RiskModel(nn.Module):
             base = PeftModel.from_pretrained(base, str(path / "adapter")).merge_and_unload()
         elif config.finetune == "full":
             base.load_state_dict(load_file(str(path / "encoder.safetensors")))
-        head = ConversationHead(config)
+        head = build_head(config)
         head.load_state_dict(load_file(str(path / "head.safetensors")))
         model = cls(
             config,

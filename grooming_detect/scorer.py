@@ -3,7 +3,7 @@
 Scoring walks the conversation one message at a time through the model's GRU, whether the transcript
 arrives whole (:meth:`RiskScorer.score`) or message by message (:meth:`RiskScorer.stream`), so both give
 the same numbers. A streaming session keeps only numbers: the GRU state, salted hashes of sender ids,
-the running maximum per category and past message scores; never text.
+the risk so far per category and past message scores; never text.
 """
 
 from __future__ import annotations
@@ -134,7 +134,10 @@ class RiskScorer:
                 previous = state.hidden
                 logits, state.hidden = head(vector[None, None], slot, previous)
                 raw = logits[0, 0].double().numpy()
-                state.running = raw if state.running is None else np.maximum(state.running, raw)
+                if state.running is None or self.model.config.aggregate == "last":
+                    state.running = raw
+                else:
+                    state.running = np.maximum(state.running, raw)
                 cumulative = self._probs(state.running)
                 step = self._probs(raw)
                 scores = {c: float(cumulative[j]) for j, c in enumerate(self.categories)}

@@ -30,7 +30,10 @@ class MessageScore(BaseModel):
     index: int = Field(ge=0)
     category_scores: dict[str, float] = Field(description="Risk of the conversation so far, per category.")
     step_scores: dict[str, float] = Field(
-        description="Risk read at this message in its context, before taking the highest so far."
+        description=(
+            "Risk read at this message in its context. Models that keep the highest score so far report it "
+            "before taking that maximum; models that read the latest output report the same as category_scores."
+        )
     )
     flagged: bool = Field(description="Some category's score so far is at or above its threshold.")
     spans: list[Span] = Field(default_factory=list)

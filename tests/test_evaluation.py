@@ -21,6 +21,7 @@ from evaluation.metrics import (
     pr_auc,
     recall_at_fpr,
     roc_auc,
+    threshold_for_fpr,
     threshold_for_precision,
 )
 from grooming_detect.cli import main
@@ -42,6 +43,11 @@ def test_threshold_metrics_by_hand() -> None:
     assert m["f0.5"] == pytest.approx(0.75)
     assert threshold_for_precision(Y, S, 0.75) == pytest.approx(0.6)  # lowest cut with precision >= 0.75
     assert threshold_for_precision(Y, S, 1.0) == pytest.approx(0.9)
+    negatives = [0.1, 0.5, 0.5, 0.7, 0.9]
+    assert threshold_for_fpr(negatives, 0.2) > 0.7 and threshold_for_fpr(negatives, 0.2) <= 0.9  # flags 0.9 only
+    assert threshold_for_fpr(negatives, 0.0) > 0.9
+    assert threshold_for_fpr(negatives, 0.6) > 0.5  # budget 3: the tie of two at 0.5 would make 4, so it stays out
+    assert threshold_for_fpr(negatives, 1.0) == -np.inf
     assert recall_at_fpr(Y, S, 0.0) == pytest.approx(0.25)  # only 0.9 before the first negative
     assert recall_at_fpr(Y, S, 0.25) == pytest.approx(0.75)
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
-from grooming_detect.model import ModelConfig, RiskModel, speaker_slots
+from grooming_detect.model import (
+    ConversationHead,
+    HeadEnsemble,
+    ModelConfig,
+    RiskModel,
+    build_head,
+    so_far,
+    speaker_slots,
+)
 
 
 def test_speaker_slots_by_first_appearance() -> None:
@@ -60,3 +69,50 @@ def test_newer_format_is_refused(tiny_model_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="newer"):
         RiskModel.load(folder)
     assert ModelConfig.from_dict({"name": "x", "unknown_field": 1}).name == "x"
+
+
+def test_risk_so_far_by_hand() -> None:
+    logits = np.array([[0.0, -1.0], [2.0, -3.0], [1.0, 0.5]])
+    assert so_far(logits, "max").tolist() == [[0.0, -1.0], [2.0, -1.0], [2.0, 0.5]]
+    assert so_far(logits, "last").tolist() == logits.tolist()  # the head's own reading, which may fall
+    assert so_far(np.zeros((0, 2)), "max").shape == (0, 2)
+    with pytest.raises(ValueError, match="unknown aggregate"):
+        so_far(logits, "mean")
+
+
+def test_head_ensemble_averages_members_and_streams_like_a_single_head() -> None:
+    torch.manual_seed(0)
+    config = ModelConfig(hidden=8, speaker_dim=4, members=3)
+    head = build_head(config)
+    assert isinstance(head, HeadEnsemble) and isinstance(build_head(ModelConfig(hidden=8)), ConversationHead)
+    head.eval()
+    x, spk = torch.randn(2, 5, 384), torch.tensor([[0, 1, 0, 1, 2], [1, 0, 1, 0, 0]])
+    with torch.inference_mode():
+        whole, state = head(x, spk)
+        members = torch.stack([m(x, spk)[0] for m in head.members]).mean(dim=0)
+        assert torch.allclose(whole, members, atol=1e-6)
+        assert state.shape == (1, 2, 3 * 8)  # one tensor, kept and expanded like a single GRU state
+        steps, state = [], None
+        for t in range(5):
+            out, state = head(x[:, t : t + 1], spk[:, t : t + 1], state)
+            steps.append(out)
+    assert torch.allclose(torch.cat(steps, dim=1), whole, atol=1e-5)
+    with pytest.raises(ValueError, match="at least 1"):
+        build_head(ModelConfig(members=0))
+
+
+def test_ensemble_model_round_trips(tmp_path: Path) -> None:
+    import json
+
+    torch.manual_seed(1)
+    model = RiskModel.create(ModelConfig(finetune="none", hidden=8, speaker_dim=4, members=2, aggregate="last"))
+    folder = model.save(tmp_path / "ens")
+    again = RiskModel.load(folder)
+    assert again.config.members == 2 and again.config.aggregate == "last"
+    for (k, a), (_, b) in zip(model.head.state_dict().items(), again.head.state_dict().items(), strict=True):
+        assert torch.equal(a, b), k
+    config = json.loads((folder / "config.json").read_text())
+    config["aggregate"] = "median"
+    (folder / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ValueError, match="unknown aggregate"):
+        RiskModel.load(folder)

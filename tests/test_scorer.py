@@ -24,8 +24,18 @@ def test_result_shape(scorer: RiskScorer, grooming_transcript: Transcript) -> No
     assert [m.index for m in result.messages] == list(range(len(grooming_transcript.messages)))
     assert result.category_scores == result.messages[-1].category_scores
     assert result.risk_level in ("low", "medium", "high")
+    assert scorer.model.config.aggregate == "last"  # the shipped model reads the head's latest output
+    for message in result.messages:
+        assert _close(message.category_scores, message.step_scores)
+
+
+def test_highest_so_far_never_falls(tiny_model_dir: Path, grooming_transcript: Transcript) -> None:
+    tiny = RiskScorer.from_pretrained(tiny_model_dir)
+    assert tiny.model.config.aggregate == "max"
+    result = tiny.score(grooming_transcript, return_spans=False)
     for earlier, later in zip(result.messages, result.messages[1:], strict=False):
-        assert all(later.category_scores[c] >= earlier.category_scores[c] for c in scorer.categories)
+        assert all(later.category_scores[c] >= earlier.category_scores[c] for c in tiny.categories)
+    assert any(m.category_scores != m.step_scores for m in result.messages)
 
 
 def test_risky_conversations_score_above_benign(

@@ -37,8 +37,9 @@ def _client(run: dict):
 
 def test_loss_falls_and_metrics_are_reported(tiny_run: dict) -> None:
     metrics = tiny_run["summary"]["metrics"]
-    head = metrics["history"]["head"]
-    assert head[-1]["train_loss"] < head[0]["train_loss"]
+    for k in range(tiny_run["config"].head.members):
+        head = [h for h in metrics["history"]["head"] if h.get("member", 0) == k]
+        assert head[-1]["train_loss"] < head[0]["train_loss"], f"member {k}"
     assert metrics["history"]["joint"], "the LoRA stage ran"
     for category in ("grooming", "sextortion"):
         m = metrics["test"]["categories"][category]
@@ -54,8 +55,10 @@ def test_mlflow_run_holds_params_metrics_and_datasets(tiny_run: dict) -> None:
     assert run.data.params["encoder.finetune"] == "lora"
     assert run.data.params["head.hidden"] == "32"
     assert "test.grooming.pr_auc" in run.data.metrics
-    history = client.get_metric_history(run.info.run_id, "head/train_loss")
-    assert len(history) == len(tiny_run["summary"]["metrics"]["history"]["head"])
+    records = tiny_run["summary"]["metrics"]["history"]["head"]
+    for k in range(tiny_run["config"].head.members):  # member 0 logs as head/, the others as head1/, head2/...
+        history = client.get_metric_history(run.info.run_id, f"head{k or ''}/train_loss")
+        assert len(history) == sum(1 for h in records if h.get("member", 0) == k)
     contexts = {tag.value for d in run.inputs.dataset_inputs for tag in d.tags if tag.key == "mlflow.data.context"}
     assert contexts == {"train", "validation", "test"}
     assert all(d.dataset.digest for d in run.inputs.dataset_inputs)
@@ -125,8 +128,11 @@ def test_resume_continues_an_interrupted_run(tiny_run: dict) -> None:
         progress=False,
     )
     before, after = first["metrics"]["history"], resumed["metrics"]["history"]
-    assert [h["epoch"] for h in after["head"]] == [1, 2, 3, 4]
-    assert after["head"][:2] == before["head"]  # finished epochs are kept, not redone
+    for k in range(tiny_run["config"].head.members):
+        done = [h for h in before["head"] if h.get("member", 0) == k]
+        now = [h for h in after["head"] if h.get("member", 0) == k]
+        assert [h["epoch"] for h in now] == [1, 2, 3, 4], f"member {k}"
+        assert now[:2] == done  # finished epochs are kept, not redone
     assert after["joint"] == before["joint"]  # the finished joint stage is not rerun
     assert {p: p.stat().st_mtime_ns for p in ckpt.glob("vectors-*.safetensors")} == vectors  # cache reused
 
@@ -160,3 +166,37 @@ def test_config_errors_are_clear(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="expected a number"):
         load_config(None, {"head.hidden": "big"})
     assert load_config(None, {"head.hidden": 64}).head.hidden == 64
+    for key, value, message in [
+        ("head.members", 0, "at least 1"),
+        ("head.aggregate", "mean", "one of max, last"),
+        ("max_hard_negative_fpr", "few", "max_hard_negative_fpr"),
+        ("max_hard_negative_fpr", 1.5, "max_hard_negative_fpr"),
+        ("hard_negative_confidence", 1.0, "hard_negative_confidence"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            load_config(None, {key: value})
+
+
+def test_thresholds_hold_hard_negatives_under_the_cap() -> None:
+    from training.data import _example
+    from training.pipeline import choose_thresholds
+
+    rng = np.random.default_rng(3)
+    examples, probs = [], []
+    for i in range(600):  # 200 grooming positives, 200 ordinary negatives, 200 hard negatives
+        kind = ("positive", "ordinary", "hard")[i % 3]
+        meta = {"grooming": int(kind == "positive"), "sextortion": 0, "hard_negative": kind == "hard"}
+        if kind == "positive":
+            meta["alert_at"] = 0
+        examples.append(_example({"id": str(i), "messages": [{"sender": "a", "text": "x"}], "metadata": meta}))
+        score = {"positive": rng.uniform(0.5, 1.0), "ordinary": rng.uniform(0.0, 0.3), "hard": rng.uniform(0.2, 0.8)}
+        probs.append(np.array([[score[kind], 0.0]]))
+    hard = np.array([p[0, 0] for p, ex in zip(probs, examples, strict=True) if ex.meta["hard_negative"]])
+
+    plain = choose_thresholds(examples, probs, 0.9)["grooming"]
+    capped = choose_thresholds(examples, probs, 0.9, max_hard_negative_fpr=0.02)["grooming"]
+    bounded = choose_thresholds(examples, probs, 0.9, max_hard_negative_fpr=0.02, confidence=0.95)["grooming"]
+    assert (hard >= plain).mean() > 0.02  # precision 0.9 alone lets many hard negatives through
+    assert (hard >= capped).mean() <= 0.02 < (hard >= np.nextafter(capped, 0) - 1e-3).mean()  # lowest such cut
+    assert bounded > capped and (hard >= bounded).mean() < 0.02  # the upper bound keeps a margin
+    assert choose_thresholds(examples, probs, 0.9, max_hard_negative_fpr=0.5)["grooming"] == plain  # not stricter

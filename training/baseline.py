@@ -73,8 +73,13 @@ class BaselineModel:
     def _normalized(conversations: Sequence[Sequence[str]]) -> list[str]:
         return [normalize_text(t).text for conv in conversations for t in conv]
 
-    def _prefix_counts(self, conversations: Sequence[Sequence[str]], texts: list[str]) -> sp.csr_matrix:
-        counts = sp.hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
+    def _counts(self, texts: list[str]) -> sp.csr_matrix:
+        """Word and character counts per message; each distinct text is tokenized once (chats repeat a lot)."""
+        unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
+        distinct = list(unique)
+        return sp.hstack([self.word.transform(distinct), self.char.transform(distinct)]).tocsr()[inverse]
+
+    def _prefix_counts(self, conversations: Sequence[Sequence[str]], counts: sp.csr_matrix) -> sp.csr_matrix:
         blocks, start = [], 0
         for conv in conversations:
             n = len(conv)
@@ -86,9 +91,8 @@ class BaselineModel:
     def fit(self, conversations: Sequence[Sequence[str]], targets: np.ndarray, mask: np.ndarray) -> BaselineModel:
         """``targets`` and ``mask``: one row per message of every conversation, one column per category."""
         texts = self._normalized(conversations)
-        self.word.fit(texts)
-        self.char.fit(texts)
-        features = self.tfidf.fit_transform(self._prefix_counts(conversations, texts))
+        counts = sp.hstack([self.word.fit_transform(texts), self.char.fit_transform(texts)]).tocsr()
+        features = self.tfidf.fit_transform(self._prefix_counts(conversations, counts))
         for j, clf in enumerate(self.classifiers):
             keep = mask[:, j] > 0
             clf.fit(features[keep], targets[keep, j])
@@ -96,7 +100,8 @@ class BaselineModel:
 
     def decision(self, conversations: Sequence[Sequence[str]]) -> np.ndarray:
         """Logit per message (rows in conversation order) and category (columns)."""
-        features = self.tfidf.transform(self._prefix_counts(conversations, self._normalized(conversations)))
+        counts = self._counts(self._normalized(conversations))
+        features = self.tfidf.transform(self._prefix_counts(conversations, counts))
         return np.stack([clf.decision_function(features) for clf in self.classifiers], axis=1)
 
     def save(self, path: str | Path) -> None:

@@ -88,6 +88,10 @@ class HeadConfig:
         epochs: most epochs.
         batch_size: conversations per step.
         patience: epochs without a better validation PR-AUC before stopping.
+        members: heads trained from different seeds whose logits the model averages (1 is a single head).
+        aggregate: conversation risk so far from per-message logits: ``max`` (highest so far, never falls) or
+            ``last`` (the head's latest output; it is trained to be the risk so far, and ignores one-message
+            spikes that later context explains). Chosen on validation PR-AUC; see the model card.
     """
 
     hidden: int = 256
@@ -99,6 +103,8 @@ class HeadConfig:
     epochs: int = 30
     batch_size: int = 64
     patience: int = 4
+    members: int = 1
+    aggregate: str = "max"
 
 
 @dataclass
@@ -112,6 +118,11 @@ class TrainConfig:
         output_dir: where the trained model folder is written.
         checkpoint_dir: checkpoints and the message-vector cache (``--resume`` continues from here).
         target_precision: each category's threshold is the lowest reaching this precision on validation.
+        max_hard_negative_fpr: and, where it is stricter, flags at most this share of validation's hard
+            negatives (null: precision alone decides).
+        hard_negative_confidence: with ``max_hard_negative_fpr``, the confidence (say 0.95) with which the
+            hard-negative false-positive rate must stay within it: its Clopper-Pearson upper bound on
+            validation, not the rate seen there, is held to the cap (null: the rate seen).
         experiment: MLflow experiment name.
         register: register the model in the MLflow registry with the ``challenger`` alias.
         baseline: also train the TF-IDF + logistic regression baseline and report it beside the model.
@@ -126,6 +137,8 @@ class TrainConfig:
     output_dir: str = "runs/default/model"
     checkpoint_dir: str = "runs/default/checkpoints"
     target_precision: float = 0.9
+    max_hard_negative_fpr: float | None = None
+    hard_negative_confidence: float | None = None
     experiment: str = "grooming-detect"
     register: bool = True
     baseline: bool = True
@@ -181,4 +194,14 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         raise ValueError("config.encoder.finetune: one of none, lora, full")
     if not 0 < config.target_precision < 1:
         raise ValueError("config.target_precision: must be between 0 and 1")
+    cap = config.max_hard_negative_fpr
+    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int | float) or not 0 <= cap < 1):
+        raise ValueError("config.max_hard_negative_fpr: a number from 0 to 1 (exclusive), or null")
+    level = config.hard_negative_confidence
+    if level is not None and (isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1):
+        raise ValueError("config.hard_negative_confidence: a number between 0 and 1, or null")
+    if config.head.aggregate not in ("max", "last"):
+        raise ValueError("config.head.aggregate: one of max, last")
+    if config.head.members < 1:
+        raise ValueError("config.head.members: must be at least 1")
     return config

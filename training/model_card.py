@@ -79,11 +79,35 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
             else ""
         )
         + f"; {enc.max_length}-token windows.",
-        f"- Conversation head: a causal GRU ({config.head.hidden} units) over message vectors and speaker turn "
-        "embeddings. After every message it gives the risk so far for each category (the running maximum of its "
-        "logits, calibrated with Platt scaling on the validation split). Scoring one more message costs one "
-        "message encoding and one GRU step.",
-        f"- Thresholds: per category, the lowest reaching precision {config.target_precision} on validation.",
+        "- Conversation head: "
+        + (
+            f"{config.head.members} causal GRUs ({config.head.hidden} units each, trained from different seeds, "
+            "logits averaged)"
+            if config.head.members > 1
+            else f"a causal GRU ({config.head.hidden} units)"
+        )
+        + " over message vectors and speaker turn embeddings. After every message it gives the risk so far for "
+        "each category ("
+        + (
+            "the head's latest output, trained to be that risk; it can fall when later messages explain earlier ones"
+            if config.head.aggregate == "last"
+            else "the running maximum of its logits"
+        )
+        + ", calibrated with Platt scaling on the validation split). Scoring one more message costs one "
+        "message encoding and one GRU step per head.",
+        f"- Thresholds: per category, the lowest reaching precision {config.target_precision} on validation"
+        + (
+            f", raised where needed so that at most {config.max_hard_negative_fpr:.1%} of validation's hard "
+            "negatives are flagged"
+            + (
+                f" (as a {config.hard_negative_confidence:.0%} Clopper-Pearson upper bound, not the rate seen)"
+                if config.hard_negative_confidence is not None
+                else ""
+            )
+            if config.max_hard_negative_fpr is not None
+            else ""
+        )
+        + ".",
         "",
         "## Data",
         "",

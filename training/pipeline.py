@@ -12,23 +12,23 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from evaluation.metrics import alert_delays, at_threshold, false_positive_rate, pr_auc, roc_auc
+from evaluation.metrics import alert_delays, at_threshold, false_positive_rate, pr_auc, roc_auc, threshold_for_fpr
 from evaluation.metrics import threshold_for_precision as _threshold
-from grooming_detect.model import CATEGORIES, platt
+from grooming_detect.model import CATEGORIES, platt, so_far
 from training.baseline import BaselineModel
 from training.config import TrainConfig
 from training.data import Example, build_examples, load_splits
 from training.model_card import write_model_card
-from training.trainer import Trainer, running_max, set_seed
+from training.trainer import Trainer, set_seed
 
 __all__ = ["evaluate_logits", "fit_calibration", "train"]
 
 
 def fit_calibration(examples: Sequence[Example], logits: Sequence[np.ndarray]) -> dict[str, dict[str, float]]:
-    """Platt scaling of the running-max logit per category, on every known per-message target."""
+    """Platt scaling of the risk-so-far logit per category, on every known per-message target."""
     out = {}
     for j, category in enumerate(CATEGORIES):
-        z = np.concatenate([running_max(lg)[:, j] for lg in logits])
+        z = np.concatenate([lg[:, j] for lg in logits])
         y = np.concatenate([ex.targets[:, j] for ex in examples])
         keep = np.concatenate([ex.mask[:, j] for ex in examples]) > 0
         z, y = z[keep], y[keep]
@@ -41,14 +41,36 @@ def fit_calibration(examples: Sequence[Example], logits: Sequence[np.ndarray]) -
 
 
 def _probabilities(logits: np.ndarray, calibration: dict[str, dict[str, float]]) -> np.ndarray:
-    """Risk so far per message: the running-max logit, calibrated as the scorer does."""
-    return platt(running_max(logits), calibration, CATEGORIES)
+    """Risk so far per message: the risk-so-far logits calibrated as the scorer does."""
+    return platt(logits, calibration, CATEGORIES)
 
 
-def choose_thresholds(examples: Sequence[Example], probs: Sequence[np.ndarray], target: float) -> dict[str, float]:
+def choose_thresholds(
+    examples: Sequence[Example],
+    probs: Sequence[np.ndarray],
+    target: float,
+    max_hard_negative_fpr: float | None = None,
+    confidence: float | None = None,
+) -> dict[str, float]:
+    """Per category, the lowest threshold reaching ``target`` precision on these (validation) conversations.
+
+    With ``max_hard_negative_fpr``, the threshold is raised where needed so that at most that share of the
+    hard negatives (family, teachers, debts...) is flagged: precision alone is set by how many ordinary chats
+    there are, while hard negatives are the chats moderators most often see flagged wrongly. ``confidence``
+    asks that share to hold as an upper confidence bound (see ``threshold_for_fpr``).
+    """
     labels = np.stack([ex.labels for ex in examples])
     final = np.stack([p[-1] for p in probs])
-    return {c: _threshold(labels[:, j], final[:, j], target) for j, c in enumerate(CATEGORIES)}
+    hard = np.array([bool(ex.meta.get("hard_negative")) for ex in examples])
+    out = {}
+    for j, c in enumerate(CATEGORIES):
+        threshold = _threshold(labels[:, j], final[:, j], target)
+        negatives = hard & (labels[:, j] == 0)
+        if max_hard_negative_fpr is not None and negatives.any():
+            cap = threshold_for_fpr(final[negatives, j], max_hard_negative_fpr, confidence)
+            threshold = max(threshold, cap)
+        out[c] = threshold
+    return out
 
 
 def evaluate_logits(
@@ -134,7 +156,7 @@ def _baseline_logits(model: BaselineModel, examples: Sequence[Example]) -> list[
     flat = model.decision([ex.texts for ex in examples])
     out, start = [], 0
     for ex in examples:
-        out.append(flat[start : start + len(ex.texts)])
+        out.append(so_far(flat[start : start + len(ex.texts)], "max"))  # as before: highest so far
         start += len(ex.texts)
     return out
 
@@ -150,7 +172,13 @@ def _train_baseline(config: TrainConfig, data: dict[str, list[Example]], path: P
     val_logits = _baseline_logits(model, data["validation"])
     calibration = fit_calibration(data["validation"], val_logits)
     probs = [_probabilities(lg, calibration) for lg in val_logits]
-    thresholds = choose_thresholds(data["validation"], probs, config.target_precision)
+    thresholds = choose_thresholds(
+        data["validation"],
+        probs,
+        config.target_precision,
+        config.max_hard_negative_fpr,
+        config.hard_negative_confidence,
+    )
     metrics = evaluate_logits(data["test"], _baseline_logits(model, data["test"]), calibration, thresholds)
     model.save(path)
     metrics["train_seconds"] = time.perf_counter() - start
@@ -194,10 +222,16 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
         head = trainer.train_head(model, data["train"], vectors["train"], data["validation"], vectors["validation"])
         timings["head_s"] = time.perf_counter() - t0
         slots = model.config.speaker_slots
-        logits = {s: Trainer.head_logits(model.head, data[s], vectors[s], slots) for s in data}
+        logits = {s: Trainer.head_logits(model.head, data[s], vectors[s], slots, model.config.aggregate) for s in data}
         model.calibration = fit_calibration(data["validation"], logits["validation"])
         val_probs = [_probabilities(lg, model.calibration) for lg in logits["validation"]]
-        model.thresholds = choose_thresholds(data["validation"], val_probs, config.target_precision)
+        model.thresholds = choose_thresholds(
+            data["validation"],
+            val_probs,
+            config.target_precision,
+            config.max_hard_negative_fpr,
+            config.hard_negative_confidence,
+        )
         metrics = {
             "test": evaluate_logits(data["test"], logits["test"], model.calibration, model.thresholds),
             "validation": evaluate_logits(

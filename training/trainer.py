@@ -5,8 +5,8 @@ Stages, each checkpointed so that ``--resume`` continues an interrupted run:
 1. **Joint tuning** (``encoder.finetune`` = ``lora`` or ``full``): encoder and a head trained together on
    whole conversations for ``encoder.steps`` steps, early-stopped on validation PR-AUC.
 2. **Vectors**: every message encoded once with the tuned encoder, cached on disk.
-3. **Head**: the conversation head trained on the cached vectors for up to ``head.epochs`` epochs,
-   early-stopped on validation PR-AUC.
+3. **Head**: each member of the conversation head trained on the cached vectors for up to
+   ``head.epochs`` epochs, early-stopped on validation PR-AUC.
 4. **Calibration and thresholds** on validation, then metrics on test.
 
 Encoding is by far the dominant cost on a CPU; this split encodes each message once after tuning
@@ -30,11 +30,11 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from evaluation.metrics import pr_auc
-from grooming_detect.model import ConversationHead, ModelConfig, RiskModel
+from grooming_detect.model import ConversationHead, HeadEnsemble, ModelConfig, RiskModel, so_far
 from training.config import TrainConfig
 from training.data import Example
 
-__all__ = ["TrainResult", "Trainer", "running_max", "set_seed"]
+__all__ = ["TrainResult", "Trainer", "set_seed"]
 
 Log = Callable[[str, float, int], None]
 
@@ -45,11 +45,6 @@ def set_seed(seed: int) -> None:
     np.random.seed(seed)
     torch.manual_seed(seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
-
-
-def running_max(logits: np.ndarray) -> np.ndarray:
-    """Risk so far: the highest logit up to each message (T, C)."""
-    return np.maximum.accumulate(logits, axis=0) if len(logits) else logits
 
 
 @dataclass
@@ -107,6 +102,8 @@ class Trainer:
             speaker_slots=c.head.speaker_slots,
             speaker_dim=c.head.speaker_dim,
             dropout=c.head.dropout,
+            aggregate=c.head.aggregate,
+            members=c.head.members,
         )
         model = RiskModel.create(model_config)
         encoder = model.encoder
@@ -139,13 +136,14 @@ class Trainer:
         if c.finetune == "none" or c.steps <= 0:
             return history
         slots = model.config.speaker_slots
+        head = _members(model.head)[0]  # the first member is tuned with the encoder; the others start fresh
         enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
         torch.manual_seed(self.config.seed)
         aux = nn.Linear(model.encoder.dim, len(model.config.categories))  # per-message tactic probe, not shipped
         optimizer = torch.optim.AdamW(
             [
                 {"params": enc_params, "lr": c.lr},
-                {"params": [*model.head.parameters(), *aux.parameters()], "lr": self.config.head.lr},
+                {"params": [*head.parameters(), *aux.parameters()], "lr": self.config.head.lr},
             ],
             weight_decay=self.config.head.weight_decay,
         )
@@ -174,7 +172,7 @@ class Trainer:
                 vectors.append(flat[offset : offset + len(ex.texts)])
                 offset += len(ex.texts)
             x, spk, y, m = _pad(batch, vectors, slots)  # copies keep the graph back to the encoder
-            logits, _ = model.head(x, spk)
+            logits, _ = head(x, spk)
             loss = _masked_bce(logits, y, m)
             if c.aux_weight:
                 tactics = torch.from_numpy(np.concatenate([ex.tactics for ex in batch]))
@@ -188,7 +186,7 @@ class Trainer:
             done = step + 1
             over_budget = c.time_budget_min and (time.perf_counter() - start) / 60 >= c.time_budget_min
             if done % c.eval_every == 0 or done == c.steps or over_budget:
-                score = self._pr_auc(model, eval_set) if eval_set else -float(loss)
+                score = self._pr_auc(model, head, eval_set) if eval_set else -float(loss)
                 history.append({"step": done, "loss": loss.item(), "val_pr_auc": score})
                 self.log("joint/val_pr_auc", score, done)
                 if score > best:
@@ -206,10 +204,10 @@ class Trainer:
             _load_trainable(model, load_file(str(self.ckpt / "joint-best.safetensors")), aux)
         return history
 
-    def _pr_auc(self, model: RiskModel, examples: list[Example]) -> float:
-        """Mean over categories of conversation-level PR-AUC (score = highest logit so far)."""
+    def _pr_auc(self, model: RiskModel, head: nn.Module, examples: list[Example]) -> float:
+        """Mean over categories of conversation-level PR-AUC (score = the risk so far after the last message)."""
         vectors = self.encode(model, examples, cache=False)
-        logits = self.head_logits(model.head, examples, vectors, model.config.speaker_slots)
+        logits = self.head_logits(head, examples, vectors, model.config.speaker_slots, model.config.aggregate)
         return mean_pr_auc(examples, logits)
 
     # --- stage 2: vectors ---------------------------------------------------------------------------------
@@ -241,8 +239,13 @@ class Trainer:
 
     @staticmethod
     def head_logits(
-        head: ConversationHead, examples: Sequence[Example], vectors: Sequence[torch.Tensor], slots: int
+        head: nn.Module,
+        examples: Sequence[Example],
+        vectors: Sequence[torch.Tensor],
+        slots: int,
+        aggregate: str = "max",
     ) -> list[np.ndarray]:
+        """Per conversation, the logits of the risk so far after each message (T, C), as the scorer reads them."""
         head.eval()
         out = []
         with torch.inference_mode():
@@ -250,7 +253,7 @@ class Trainer:
                 batch = list(examples[start : start + 128])
                 x, spk, _, _ = _pad(batch, list(vectors[start : start + 128]), slots)
                 logits, _ = head(x, spk)
-                out.extend(logits[i, : len(ex.texts)].numpy() for i, ex in enumerate(batch))
+                out.extend(so_far(logits[i, : len(ex.texts)].numpy(), aggregate) for i, ex in enumerate(batch))
         return out
 
     def train_head(
@@ -261,20 +264,37 @@ class Trainer:
         val: list[Example],
         val_vec: list[torch.Tensor],
     ) -> list[dict[str, float]]:
+        """Train every member of the head in turn; member 0 continues from joint tuning, the others are fresh."""
+        history: list[dict[str, float]] = []
+        for k, member in enumerate(_members(model.head)):
+            records = self._train_member(member, k, model.config, train, train_vec, val, val_vec)
+            history.extend({**record, "member": k} if k else record for record in records)
+        return history
+
+    def _train_member(
+        self,
+        head: ConversationHead,
+        k: int,
+        model_config: ModelConfig,
+        train: list[Example],
+        train_vec: list[torch.Tensor],
+        val: list[Example],
+        val_vec: list[torch.Tensor],
+    ) -> list[dict[str, float]]:
         c = self.config.head
-        slots = model.config.speaker_slots
-        head = model.head
+        slots = model_config.speaker_slots
+        name = f"head{k}" if k else "head"  # member 0 keeps the single-head file names (and --resume of them)
         optimizer = torch.optim.AdamW(head.parameters(), lr=c.lr, weight_decay=c.weight_decay)
-        meta_path = self.ckpt / "head.json"
+        meta_path = self.ckpt / f"{name}.json"
         done, best, since_best, history = 0, -1.0, 0, []
         if self.resume and meta_path.is_file():
             meta = json.loads(meta_path.read_text())
             done, best, since_best, history = meta["epoch"], meta["best"], meta["since_best"], meta["history"]
-            head.load_state_dict(load_file(str(self.ckpt / "head-last.safetensors")))
-        rng = np.random.default_rng(self.config.seed)
+            head.load_state_dict(load_file(str(self.ckpt / f"{name}-last.safetensors")))
+        rng = np.random.default_rng(self.config.seed + k)
         for _ in range(done):
             rng.permutation(len(train))  # keep the shuffles of a resumed run the same as an uninterrupted one
-        for epoch in self._bar(range(done, c.epochs), desc="head", unit="epoch", initial=done, total=c.epochs):
+        for epoch in self._bar(range(done, c.epochs), desc=name, unit="epoch", initial=done, total=c.epochs):
             if since_best >= c.patience:
                 break
             head.train()
@@ -290,29 +310,34 @@ class Trainer:
                 torch.nn.utils.clip_grad_norm_(head.parameters(), 1.0)
                 optimizer.step()
                 losses.append(loss.item())
-            score = mean_pr_auc(val, self.head_logits(head, val, val_vec, slots))
+            score = mean_pr_auc(val, self.head_logits(head, val, val_vec, slots, model_config.aggregate))
             record = {"epoch": epoch + 1, "train_loss": float(np.mean(losses)), "val_pr_auc": score}
             history.append(record)
-            self.log("head/train_loss", record["train_loss"], epoch + 1)
-            self.log("head/val_pr_auc", score, epoch + 1)
+            self.log(f"{name}/train_loss", record["train_loss"], epoch + 1)
+            self.log(f"{name}/val_pr_auc", score, epoch + 1)
             if score > best:
                 best, since_best = score, 0
-                save_file(_state(head), str(self.ckpt / "head-best.safetensors"))
+                save_file(_state(head), str(self.ckpt / f"{name}-best.safetensors"))
             else:
                 since_best += 1
-            save_file(_state(head), str(self.ckpt / "head-last.safetensors"))
+            save_file(_state(head), str(self.ckpt / f"{name}-last.safetensors"))
             meta = {"epoch": epoch + 1, "best": best, "since_best": since_best, "history": history}
             meta_path.write_text(json.dumps(meta))
-        head.load_state_dict(load_file(str(self.ckpt / "head-best.safetensors")))
+        head.load_state_dict(load_file(str(self.ckpt / f"{name}-best.safetensors")))
         return history
 
 
 def mean_pr_auc(examples: Sequence[Example], logits: Sequence[np.ndarray]) -> float:
-    scores = np.stack([running_max(lg)[-1] for lg in logits])
+    """Mean over categories of conversation-level PR-AUC; ``logits`` are risk-so-far logits (head_logits)."""
+    scores = np.stack([lg[-1] for lg in logits])
     labels = np.stack([ex.labels for ex in examples])
     values = [pr_auc(labels[:, j], scores[:, j]) for j in range(labels.shape[1])]
     values = [v for v in values if not np.isnan(v)]
     return float(np.mean(values)) if values else 0.0
+
+
+def _members(head: nn.Module) -> list[ConversationHead]:
+    return list(head.members) if isinstance(head, HeadEnsemble) else [head]  # type: ignore[list-item]
 
 
 def _trainable(model: RiskModel, aux: nn.Module) -> dict[str, torch.Tensor]:
