@@ -109,9 +109,9 @@ def threshold_for_fpr(negative_scores: Sequence[float], max_fpr: float, confiden
         flagged = np.arange(n + 1)
         upper = np.where(flagged < n, beta.ppf(confidence, flagged + 1, np.maximum(n - flagged, 1)), 1.0)
         within = np.flatnonzero(upper <= max_fpr)
-        allowed = int(within.max()) if len(within) else 0
-        if not len(within):
+        if not len(within):  # too few negatives to vouch for any flag: flag none of them
             return float(np.nextafter(s[0], np.inf)) if n else float("-inf")
+        allowed = int(within.max())
     if allowed >= n:
         return float("-inf")
     # flag only scores strictly above the first negative over the budget

@@ -61,8 +61,8 @@ class ModelConfig:
             highest so far (a score that never falls); ``last`` reads the GRU's latest output, which is trained
             to be that risk and can fall when later messages explain earlier ones (a gift from an aunt).
         members: conversation heads (GRUs trained from different seeds) whose logits are averaged; a small
-            ensemble ranks unseen conversation styles more steadily than one head, for a few KB and one more
-            GRU step per message each.
+            ensemble ranks unseen conversation styles more steadily than one head, for about 2 MB and one
+            more GRU step per message each.
         format_version: folder layout version.
     """
 
