@@ -81,6 +81,11 @@ class ModelConfig:
     format_version: int = FORMAT_VERSION
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        so_far(np.zeros((0, len(self.categories))), self.aggregate)  # an unknown aggregate fails here
+        if self.members < 1:
+            raise ValueError("members must be at least 1")
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
@@ -218,8 +223,6 @@ class HeadEnsemble(nn.Module):
 
 def build_head(config: ModelConfig) -> ConversationHead | HeadEnsemble:
     """One GRU head, or an ensemble of ``config.members`` (saved as ``members.<k>.*`` in the same file)."""
-    if config.members < 1:
-        raise ValueError("members must be at least 1")
     return ConversationHead(config) if config.members == 1 else HeadEnsemble(config)
 
 
@@ -284,7 +287,6 @@ class RiskModel(nn.Module):
         config = ModelConfig.from_dict(json.loads((path / "config.json").read_text(encoding="utf-8")))
         if config.format_version > FORMAT_VERSION:
             raise ValueError(f"model format {config.format_version} is newer than this library supports")
-        so_far(np.zeros((0, len(config.categories))), config.aggregate)  # an unknown aggregate fails here
         base, tokenizer = load_encoder(cache_dir, verify=False)
         if config.finetune == "lora":
             from peft import PeftModel

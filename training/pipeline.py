@@ -73,6 +73,13 @@ def choose_thresholds(
     return out
 
 
+def _thresholds(config: TrainConfig, examples: Sequence[Example], probs: Sequence[np.ndarray]) -> dict[str, float]:
+    """The config's threshold rule, the same for the model and the baseline."""
+    return choose_thresholds(
+        examples, probs, config.target_precision, config.max_hard_negative_fpr, config.hard_negative_confidence
+    )
+
+
 def evaluate_logits(
     examples: Sequence[Example],
     logits: Sequence[np.ndarray],
@@ -172,13 +179,7 @@ def _train_baseline(config: TrainConfig, data: dict[str, list[Example]], path: P
     val_logits = _baseline_logits(model, data["validation"])
     calibration = fit_calibration(data["validation"], val_logits)
     probs = [_probabilities(lg, calibration) for lg in val_logits]
-    thresholds = choose_thresholds(
-        data["validation"],
-        probs,
-        config.target_precision,
-        config.max_hard_negative_fpr,
-        config.hard_negative_confidence,
-    )
+    thresholds = _thresholds(config, data["validation"], probs)
     metrics = evaluate_logits(data["test"], _baseline_logits(model, data["test"]), calibration, thresholds)
     model.save(path)
     metrics["train_seconds"] = time.perf_counter() - start
@@ -225,13 +226,7 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
         logits = {s: Trainer.head_logits(model.head, data[s], vectors[s], slots, model.config.aggregate) for s in data}
         model.calibration = fit_calibration(data["validation"], logits["validation"])
         val_probs = [_probabilities(lg, model.calibration) for lg in logits["validation"]]
-        model.thresholds = choose_thresholds(
-            data["validation"],
-            val_probs,
-            config.target_precision,
-            config.max_hard_negative_fpr,
-            config.hard_negative_confidence,
-        )
+        model.thresholds = _thresholds(config, data["validation"], val_probs)
         metrics = {
             "test": evaluate_logits(data["test"], logits["test"], model.calibration, model.thresholds),
             "validation": evaluate_logits(
