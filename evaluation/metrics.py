@@ -29,6 +29,8 @@ __all__ = [
     "pr_auc",
     "recall_at_fpr",
     "roc_auc",
+    "tactic_f1",
+    "tactic_thresholds",
     "threshold_for_fpr",
     "threshold_for_precision",
 ]
@@ -179,3 +181,52 @@ def latency_weighted_f1(
     ]
     speed = float(1.0 - np.median(latency_penalty(np.array(delays), half_at))) if delays else float("nan")
     return {"f1": f1, "speed": speed, "f_latency": f1 * speed if delays else float("nan")}
+
+
+def tactic_thresholds(y_true: np.ndarray, probs: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """Per tactic (column), the probability cut with the best F1 on these (development) messages.
+
+    A tactic with no positive message keeps 0.5. Only a cut between two distinct probabilities is tried, so
+    the threshold generalizes as a rule, not as one message's score.
+    """
+    y = np.asarray(y_true, dtype=int)
+    p = np.asarray(probs, dtype=float)
+    known = np.ones_like(y, dtype=bool) if mask is None else np.asarray(mask) > 0
+    out = np.full(y.shape[1], 0.5)
+    for k in range(y.shape[1]):
+        yk, pk = y[known[:, k], k], p[known[:, k], k]
+        if yk.sum() == 0:
+            continue
+        order = np.argsort(-pk, kind="stable")
+        ps, ys = pk[order], yk[order]
+        tp = np.cumsum(ys)
+        n = np.arange(1, len(ps) + 1)
+        f1 = 2 * tp / (n + ys.sum())
+        cut = np.r_[ps[1:] != ps[:-1], True]
+        best = np.flatnonzero(cut)[np.argmax(f1[cut])]
+        below = ps[best + 1] if best + 1 < len(ps) else 0.0
+        out[k] = float((ps[best] + below) / 2) if below < ps[best] else float(ps[best])
+    return out
+
+
+def tactic_f1(
+    y_true: np.ndarray, probs: np.ndarray, thresholds: np.ndarray, mask: np.ndarray | None = None
+) -> dict[str, np.ndarray | float]:
+    """Per-tactic precision, recall and F1 of ``probs >= thresholds``, and the macro-F1 over tactics that occur."""
+    y = np.asarray(y_true, dtype=int)
+    pred = np.asarray(probs, dtype=float) >= np.asarray(thresholds)[None, :]
+    known = np.ones_like(y, dtype=bool) if mask is None else np.asarray(mask) > 0
+    tp = ((pred == 1) & (y == 1) & known).sum(axis=0)
+    fp = ((pred == 1) & (y == 0) & known).sum(axis=0)
+    fn = ((pred == 0) & (y == 1) & known).sum(axis=0)
+    precision = np.divide(tp, tp + fp, out=np.zeros(len(tp)), where=(tp + fp) > 0)
+    recall = np.divide(tp, tp + fn, out=np.zeros(len(tp)), where=(tp + fn) > 0)
+    f1 = np.divide(2 * tp, 2 * tp + fp + fn, out=np.zeros(len(tp)), where=(2 * tp + fp + fn) > 0)
+    present = (tp + fn) > 0
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "support": tp + fn,
+        "macro_f1": float(f1[present].mean()) if present.any() else float("nan"),
+    }

@@ -75,8 +75,8 @@ def _case_rows(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _sections(result: EvaluationResult) -> list[str]:
     suites, figures = result["suites"], result["figures"]
     parts = []
-    if "held_out" in suites or "file" in suites:
-        for name in ("held_out", "file"):
+    if {"held_out", "file", "ood_test"} & set(suites):
+        for name in ("ood_test", "held_out", "file"):
             if name not in suites:
                 continue
             art = suites[name]["artifacts"]
@@ -113,6 +113,14 @@ def _sections(result: EvaluationResult) -> list[str]:
                 "<h3>Worst misses</h3>",
                 _table(_case_rows(art["misses"]), ["id", "category", "scenario", "score", "messages"]),
             ]
+    for name in [n for n in suites if n.endswith("tactics")]:
+        art = suites[name]["artifacts"]
+        parts += [
+            f"<h2>Tactic tagging: {html.escape(name)}</h2>",
+            f"<p>Macro-F1 {_fmt(figures.get(f'{name}/macro_f1', float('nan')))} over the tactics that occur.</p>",
+            _table(art["rows"], ["tactic", "precision", "recall", "f1", "support"]),
+            _png(plots.rate_bars({r["tactic"]: r["f1"] for r in art["rows"]}, "F1 by tactic", "F1")),
+        ]
     if "false_positives" in suites:
         art = suites["false_positives"]["artifacts"]
         rows = [

@@ -16,12 +16,13 @@ from evaluation.suites import (
     FeedbackEvaluator,
     FunctionalEvaluator,
     HeldOutEvaluator,
+    TacticEvaluator,
 )
 from grooming_detect.scorer import RiskScorer
 
 __all__ = ["ALL_SUITES", "EvaluationResult", "build_evaluators", "load_test_records", "run_evaluation"]
 
-ALL_SUITES = ("held_out", "false_positives", "functional", "bias")
+ALL_SUITES = ("held_out", "ood", "false_positives", "functional", "bias")
 OPTIONAL_SUITES = ("feedback", "file")
 
 
@@ -81,6 +82,13 @@ def build_evaluators(
             out.append(HeldOutEvaluator(records or []))
         elif name == "false_positives":
             out.append(FalsePositiveEvaluator(records or []))
+        elif name == "ood":
+            from evaluation.chats import ood_records
+
+            ood = ood_records("ood_test")
+            if max_records:
+                ood = ood[:max_records]
+            out += [HeldOutEvaluator(ood, name="ood_test"), TacticEvaluator(ood, name="ood_test_tactics")]
         elif name == "functional":
             out.append(FunctionalEvaluator())
         elif name == "bias":

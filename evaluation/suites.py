@@ -32,6 +32,7 @@ from grooming_detect.model import CATEGORIES
 from grooming_detect.schema import Message, Transcript
 from grooming_detect.scorer import RiskScorer
 from grooming_detect.scores import TranscriptScore
+from grooming_detect.tactics import TACTICS
 
 __all__ = [
     "BiasEvaluator",
@@ -41,6 +42,7 @@ __all__ = [
     "FunctionalEvaluator",
     "HeldOutEvaluator",
     "Scored",
+    "TacticEvaluator",
     "score_records",
 ]
 
@@ -108,9 +110,13 @@ def score_records(
     return [Scored(r, cache[k]) for r, k in zip(records, keys, strict=True)]
 
 
+QUOTABLE_SOURCES = frozenset({"synthetic", "written", "ood_dev", "ood_test"})
+"""Sources written for this project (no real person's messages), which reports may quote."""
+
+
 def _show_text(record: Mapping[str, Any]) -> bool:
-    """Only synthetic conversations may be quoted in reports; others are shown by id."""
-    return record.get("metadata", {}).get("source") == "synthetic"
+    """Only conversations written for this project may be quoted in reports; others are shown by id."""
+    return record.get("metadata", {}).get("source") in QUOTABLE_SOURCES
 
 
 def _case(s: Scored, category: str) -> dict[str, Any]:
@@ -200,6 +206,40 @@ class HeldOutEvaluator(Evaluator):
         values = [out[f"{self.name}/{c}/pr_auc"] for c in CATEGORIES]
         out[self.primary_metric] = float(np.nanmean(values)) if not all(np.isnan(values)) else float("nan")
         self.artifacts = {"curves": curves, "delays": delays, "worst_false_positives": worst_fp, "misses": misses}
+        return out
+
+
+class TacticEvaluator(Evaluator):
+    """Per-message tactic tagging against the written labels: precision, recall, F1 per tactic, macro-F1."""
+
+    name = "tactics"
+    primary_metric = "tactics/macro_f1"
+
+    def __init__(self, records: Sequence[dict[str, Any]], name: str = "tactics") -> None:
+        super().__init__()
+        self.records = [r for r in records if isinstance(r.get("metadata", {}).get("tactics"), list)]
+        self.name = name
+        self.primary_metric = f"{name}/macro_f1"
+
+    def evaluate(self, scorer: RiskScorer, progress: Progress) -> dict[str, float]:
+        from evaluation.metrics import tactic_f1
+
+        scored = score_records(scorer, self.records, progress)
+        truth, found = [], []
+        for s in scored:
+            for tags, message in zip(s.meta["tactics"], s.result.messages, strict=True):
+                truth.append([t in tags for t in TACTICS])
+                found.append([float(t in message.tactics) for t in TACTICS])
+        y = np.array(truth, dtype=int).reshape(-1, len(TACTICS))
+        p = np.array(found, dtype=float).reshape(-1, len(TACTICS))
+        result = tactic_f1(y, p, np.full(len(TACTICS), 0.5))
+        out = {self.primary_metric: float(result["macro_f1"]), f"{self.name}/messages": float(len(y))}
+        rows = []
+        for i, t in enumerate(TACTICS):
+            row = {k: float(result[k][i]) for k in ("precision", "recall", "f1", "support")}  # type: ignore[index]
+            out.update({f"{self.name}/{t}/{k}": v for k, v in row.items()})
+            rows.append({"tactic": t, **row})
+        self.artifacts = {"rows": rows}
         return out
 
 

@@ -40,13 +40,20 @@ def _words(normalized: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _step_probs(scorer: RiskScorer, texts: list[str], slot: torch.Tensor, previous: torch.Tensor | None) -> np.ndarray:
+def _step_probs(
+    scorer: RiskScorer,
+    texts: list[str],
+    slot: torch.Tensor,
+    previous: torch.Tensor | None,
+    role: torch.Tensor | None = None,
+) -> np.ndarray:
     """Risk read at the message for each variant text, all in the same conversation state."""
     vectors = scorer.encode(texts)
     n = len(texts)
     state = None if previous is None else previous.expand(-1, n, -1).contiguous()
+    roles = None if role is None else role.expand(n, 1)
     with torch.inference_mode():
-        logits, _ = scorer.model.head(vectors[:, None], slot.expand(n, 1), state)
+        logits, _ = scorer.model.head(vectors[:, None], slot.expand(n, 1), state, roles)
     return scorer._probs(logits[:, 0].double().numpy())
 
 
@@ -57,6 +64,7 @@ def explain_message(
     previous: torch.Tensor | None,
     step: np.ndarray,
     thresholds: Mapping[str, float],
+    role: torch.Tensor | None = None,
 ) -> list[Span]:
     """Spans (original-text offsets) whose removal lowers the message's risk, most important first."""
     categories = scorer.categories
@@ -68,7 +76,7 @@ def explain_message(
     if not words:
         return []
     variants = [norm.text[:b] + norm.text[e:] for b, e in words]
-    drops = step[None, :] - _step_probs(scorer, variants, slot, previous)
+    drops = step[None, :] - _step_probs(scorer, variants, slot, previous, role)
     spans: list[Span] = []
     for j in hot:
         order = [i for i in np.argsort(-drops[:, j]) if drops[i, j] >= MIN_DROP][:TOP_SPANS]
@@ -80,7 +88,7 @@ def explain_message(
                 merged.append((b, e))
         if not merged:
             continue
-        whole = _step_probs(scorer, [norm.text[:b] + norm.text[e:] for b, e in merged], slot, previous)
+        whole = _step_probs(scorer, [norm.text[:b] + norm.text[e:] for b, e in merged], slot, previous, role)
         for (b, e), probs in zip(merged, whole, strict=True):
             drop = float(step[j] - probs[j])
             if drop >= MIN_DROP:

@@ -1,4 +1,4 @@
-"""Terminal rendering of a scored transcript: message scores and highlighted spans."""
+"""Terminal rendering of a scored transcript: message scores, tactics and highlighted spans."""
 
 from __future__ import annotations
 
@@ -30,13 +30,17 @@ def render_explanation(transcript: Transcript, result: TranscriptScore, color: b
         f"model {result.model} {result.model_version}; thresholds "
         + ", ".join(f"{c} {t:.2f}" for c, t in result.thresholds.items()),
         f"first alert at message {result.first_alert_index}" if result.first_alert_index is not None else "no alert",
+        "tactics: "
+        + (", ".join(f"{t.tactic} at message {t.first_index}" for t in result.tactics) if result.tactics else "none"),
         "",
     ]
     for message, score in zip(transcript.messages, result.messages, strict=True):
         marker = "!" if score.flagged else " "
         step = " ".join(f"{c[:4]} {v:.2f}" for c, v in score.step_scores.items())
         spans = [(s.begin, s.end) for s in score.spans]
+        tags = f" <{', '.join(score.tactics)}>" if score.tactics else ""
         lines.append(
             f"{marker} {score.index:>3} {message.sender[:12]:<12} [{step}] {_highlight(message.text, spans, color)}"
+            f"{tags}"
         )
     return "\n".join(lines) + "\n"

@@ -6,7 +6,8 @@ outputs a logit per category after every message: the risk of the conversation s
 
 A saved model is a folder of safe formats only:
 ``config.json``, ``head.safetensors``, ``adapter/`` (peft LoRA weights, safetensors) or
-``encoder.safetensors`` (full fine-tuning), ``calibration.json``, ``thresholds.json``, ``labels.json``.
+``encoder.safetensors`` (full fine-tuning), ``calibration.json``, ``thresholds.json``, ``labels.json``,
+``tactics.json`` (per-tactic thresholds, models with tactics).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from torch import nn
 
 from grooming_detect.encoder import ENCODER_NAME, HIDDEN_SIZE, QUERY_PREFIX, load_encoder, mean_pool
 from grooming_detect.normalize import normalize_text
+from grooming_detect.tactics import ROLE_INDEX
 
 __all__ = [
     "CATEGORIES",
@@ -39,7 +41,8 @@ __all__ = [
 ]
 
 CATEGORIES = ("grooming", "sextortion")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2 added per-message tactic logits and the role input (0.4.0); folders of version 1 still load."""
 
 
 @dataclass
@@ -63,6 +66,11 @@ class ModelConfig:
         members: conversation heads (GRUs trained from different seeds) whose logits are averaged; a small
             ensemble ranks unseen conversation styles more steadily than one head, for about 2 MB and one
             more GRU step per message each.
+        tactics: tactic names (``grooming_detect.tactics.TACTICS``) the head tags each message with; their
+            probabilities also feed the GRU, so the conversation step reads what each message does. Empty in
+            models before 0.4.0.
+        roles: the head reads ``Message.role`` (unknown, minor, adult) beside the speaker slot, so that the
+            same question from a parent and from a stranger can differ; ``unknown`` is always allowed.
         format_version: folder layout version.
     """
 
@@ -78,6 +86,8 @@ class ModelConfig:
     dropout: float = 0.1
     aggregate: Literal["max", "last"] = "max"
     members: int = 1
+    tactics: tuple[str, ...] = ()
+    roles: bool = False
     format_version: int = FORMAT_VERSION
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -90,6 +100,7 @@ class ModelConfig:
     def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["categories"] = tuple(known.get("categories", CATEGORIES))
+        known["tactics"] = tuple(known.get("tactics", ()))
         return cls(**known)
 
 
@@ -179,23 +190,49 @@ class MessageEncoder(nn.Module):
 
 
 class ConversationHead(nn.Module):
-    """Causal GRU over message vectors and speaker slots -> per-message logits for each category."""
+    """Causal GRU over message vectors, speaker slots, roles and tactic probabilities -> per-message logits.
+
+    The tactic layer reads each message alone (what the message does); the GRU reads those tactics together
+    with who plays them and in what order (whether it is a risk).
+    """
 
     def __init__(self, config: ModelConfig, input_dim: int = HIDDEN_SIZE) -> None:
         super().__init__()
         self.norm = nn.LayerNorm(input_dim)
         self.speaker = nn.Embedding(config.speaker_slots, config.speaker_dim)
-        self.proj = nn.Linear(input_dim + config.speaker_dim, config.hidden)
+        width = input_dim + config.speaker_dim
+        if config.roles:
+            self.role = nn.Embedding(len(ROLE_INDEX), config.speaker_dim)
+            width += config.speaker_dim
+        if config.tactics:
+            self.tactic = nn.Linear(input_dim, len(config.tactics))
+            width += len(config.tactics)
+        self.proj = nn.Linear(width, config.hidden)
         self.gru = nn.GRU(config.hidden, config.hidden, batch_first=True)
         self.dropout = nn.Dropout(config.dropout)
         self.out = nn.Linear(config.hidden, len(config.categories))
 
+    def tactic_logits(self, vectors: torch.Tensor) -> torch.Tensor:
+        """``vectors`` (..., D) -> one logit per tactic (..., K); K is 0 for models without tactics."""
+        if not hasattr(self, "tactic"):
+            return vectors.new_zeros((*vectors.shape[:-1], 0))
+        return self.tactic(self.norm(vectors))
+
     def forward(
-        self, vectors: torch.Tensor, speakers: torch.Tensor, state: torch.Tensor | None = None
+        self,
+        vectors: torch.Tensor,
+        speakers: torch.Tensor,
+        state: torch.Tensor | None = None,
+        roles: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """``vectors`` (B, T, D), ``speakers`` (B, T) -> logits (B, T, C) and the GRU state (1, B, H)."""
-        x = torch.cat([self.norm(vectors), self.speaker(speakers)], dim=-1)
-        x = self.dropout(torch.relu(self.proj(x)))
+        """``vectors`` (B, T, D), ``speakers`` and ``roles`` (B, T) -> logits (B, T, C), GRU state (1, B, H)."""
+        normed = self.norm(vectors)
+        parts = [normed, self.speaker(speakers)]
+        if hasattr(self, "role"):
+            parts.append(self.role(torch.zeros_like(speakers) if roles is None else roles))
+        if hasattr(self, "tactic"):
+            parts.append(torch.sigmoid(self.tactic(normed)))
+        x = self.dropout(torch.relu(self.proj(torch.cat(parts, dim=-1))))
         hidden, state = self.gru(x, state)
         return self.out(self.dropout(hidden)), state
 
@@ -211,12 +248,19 @@ class HeadEnsemble(nn.Module):
         super().__init__()
         self.members = nn.ModuleList(ConversationHead(config, input_dim) for _ in range(config.members))
 
+    def tactic_logits(self, vectors: torch.Tensor) -> torch.Tensor:
+        return torch.stack([member.tactic_logits(vectors) for member in self.members]).mean(dim=0)
+
     def forward(
-        self, vectors: torch.Tensor, speakers: torch.Tensor, state: torch.Tensor | None = None
+        self,
+        vectors: torch.Tensor,
+        speakers: torch.Tensor,
+        state: torch.Tensor | None = None,
+        roles: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         k = len(self.members)
         parts = [None] * k if state is None else [part.contiguous() for part in state.chunk(k, dim=-1)]
-        outputs = [member(vectors, speakers, part) for member, part in zip(self.members, parts, strict=True)]
+        outputs = [member(vectors, speakers, part, roles) for member, part in zip(self.members, parts, strict=True)]
         logits = torch.stack([lg for lg, _ in outputs]).mean(dim=0)
         return logits, torch.cat([st for _, st in outputs], dim=-1)
 
@@ -236,6 +280,7 @@ class RiskModel(nn.Module):
         head: ConversationHead | HeadEnsemble,
         calibration: dict[str, dict[str, float]] | None = None,
         thresholds: dict[str, float] | None = None,
+        tactic_thresholds: dict[str, float] | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -243,6 +288,7 @@ class RiskModel(nn.Module):
         self.head = head
         self.calibration = calibration or {c: {"scale": 1.0, "bias": 0.0} for c in config.categories}
         self.thresholds = thresholds or dict.fromkeys(config.categories, 0.5)
+        self.tactic_thresholds = tactic_thresholds or dict.fromkeys(config.tactics, 0.5)
         self.path: Path | None = None  # the folder it was loaded from, if any
 
     @classmethod
@@ -265,6 +311,8 @@ class RiskModel(nn.Module):
         _write_json(path / "calibration.json", self.calibration)
         _write_json(path / "thresholds.json", self.thresholds)
         _write_json(path / "labels.json", {"categories": list(self.config.categories)})
+        if self.config.tactics:
+            _write_json(path / "tactics.json", {"thresholds": self.tactic_thresholds})
         if self.config.finetune == "lora":
             adapter = path / "adapter"
             self.encoder.model.save_pretrained(str(adapter), safe_serialization=True)
@@ -302,6 +350,7 @@ class RiskModel(nn.Module):
             head,
             calibration=_read_json(path / "calibration.json"),
             thresholds=_read_json(path / "thresholds.json"),
+            tactic_thresholds=_read_json(path / "tactics.json")["thresholds"] if config.tactics else None,
         )
         model.path = path
         return model.eval()

@@ -22,7 +22,8 @@ import torch
 from grooming_detect.explain import explain_message
 from grooming_detect.model import RiskModel
 from grooming_detect.schema import Message, Transcript
-from grooming_detect.scores import MessageScore, RiskLevel, TranscriptScore
+from grooming_detect.scores import MessageScore, RiskLevel, TacticSeen, TranscriptScore
+from grooming_detect.tactics import ROLE_INDEX
 
 __all__ = ["DEFAULT_MODEL_ENV", "RiskScorer", "ScoringSession", "resolve_model_path"]
 
@@ -70,6 +71,7 @@ class _State:
     running: np.ndarray | None = None
     first_alert: int | None = None
     messages: list[MessageScore] = field(default_factory=list)
+    tactics: dict[str, TacticSeen] = field(default_factory=dict)
 
 
 class RiskScorer:
@@ -127,12 +129,15 @@ class RiskScorer:
         return_spans: bool,
     ) -> None:
         head = self.model.head
+        names = self.model.config.tactics
         with torch.inference_mode():
-            for message, vector in zip(messages, vectors, strict=True):
+            tactic_probs = torch.sigmoid(head.tactic_logits(vectors)).double().numpy() if len(vectors) else None
+            for i, (message, vector) in enumerate(zip(messages, vectors, strict=True)):
                 index = len(state.messages)
                 slot = torch.tensor([[self._slot(state, message.sender)]])
+                role = torch.tensor([[ROLE_INDEX[message.role]]])
                 previous = state.hidden
-                logits, state.hidden = head(vector[None, None], slot, previous)
+                logits, state.hidden = head(vector[None, None], slot, previous, role)
                 raw = logits[0, 0].double().numpy()
                 if state.running is None or self.model.config.aggregate == "last":
                     state.running = raw
@@ -146,13 +151,27 @@ class RiskScorer:
                     state.first_alert = index
                 spans = []
                 if return_spans:
-                    spans = explain_message(self, message.text, slot, previous, step, thresholds)
+                    spans = explain_message(self, message.text, slot, previous, step, thresholds, role)
+                found = {}
+                if tactic_probs is not None:
+                    found = {
+                        t: float(tactic_probs[i, k])
+                        for k, t in enumerate(names)
+                        if tactic_probs[i, k] >= self.model.tactic_thresholds[t]
+                    }
+                for tactic, p in found.items():
+                    seen = state.tactics.get(tactic)
+                    if seen is None:
+                        state.tactics[tactic] = TacticSeen(tactic=tactic, first_index=index, score=p, count=1)
+                    else:
+                        seen.score, seen.count = max(seen.score, p), seen.count + 1
                 state.messages.append(
                     MessageScore(
                         index=index,
                         category_scores=scores,
                         step_scores={c: float(step[j]) for j, c in enumerate(self.categories)},
                         flagged=flagged,
+                        tactics=found,
                         spans=spans,
                     )
                 )
@@ -168,6 +187,9 @@ class RiskScorer:
             risk_level=_risk_level(last, thresholds),
             first_alert_index=state.first_alert,
             thresholds=dict(thresholds),
+            tactics=[
+                seen.model_copy() for seen in sorted(state.tactics.values(), key=lambda s: (s.first_index, s.tactic))
+            ],
             model=self.name,
             model_version=self.version,
             messages=list(state.messages),

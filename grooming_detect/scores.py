@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-__all__ = ["MessageScore", "RiskLevel", "Span", "TranscriptScore"]
+__all__ = ["MessageScore", "RiskLevel", "Span", "TacticSeen", "TranscriptScore"]
 
 RiskLevel = Literal["low", "medium", "high"]
 
@@ -36,7 +36,24 @@ class MessageScore(BaseModel):
         )
     )
     flagged: bool = Field(description="Some category's score so far is at or above its threshold.")
+    tactics: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Tactics this message plays (age_probe, secrecy, threat, ...; see grooming_detect.tactics) with their "
+            "probability, those at or above the tactic's threshold. A tactic says what the message does, not that "
+            "it is a risk: a parent asking whether the child is home alone plays alone_check too."
+        ),
+    )
     spans: list[Span] = Field(default_factory=list)
+
+
+class TacticSeen(BaseModel):
+    """A tactic found in the conversation so far: where it first appeared and its highest probability."""
+
+    tactic: str
+    first_index: int = Field(ge=0, description="Index of the first message that plays it.")
+    score: float = Field(ge=0, le=1, description="Highest probability of the tactic over the messages so far.")
+    count: int = Field(ge=1, description="Messages that play it.")
 
 
 class TranscriptScore(BaseModel):
@@ -51,6 +68,10 @@ class TranscriptScore(BaseModel):
     )
     first_alert_index: int | None = Field(description="First message at which some category crossed its threshold.")
     thresholds: dict[str, float]
+    tactics: list[TacticSeen] = Field(
+        default_factory=list,
+        description="Tactics seen so far, in the order they first appeared (why a chat was flagged).",
+    )
     model: str
     model_version: str
     messages: list[MessageScore]

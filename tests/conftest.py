@@ -69,14 +69,23 @@ def benign_transcript() -> Transcript:
 
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small model built in-process: the real frozen encoder and an untrained 16-unit head."""
+    """A small model built in-process: the real frozen encoder and an untrained 16-unit head with tactics."""
     import torch
 
     from grooming_detect.model import ModelConfig, RiskModel
+    from grooming_detect.tactics import TACTICS
 
     torch.manual_seed(0)
     model = RiskModel.create(
-        ModelConfig(name="tiny-random", version="0.0.1", finetune="none", hidden=16, speaker_dim=4)
+        ModelConfig(
+            name="tiny-random",
+            version="0.0.1",
+            finetune="none",
+            hidden=16,
+            speaker_dim=4,
+            tactics=TACTICS,
+            roles=True,
+        )
     )
     return model.save(tmp_path_factory.mktemp("tiny-model"))
 

@@ -19,6 +19,10 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     from training.pipeline import train
 
     root = tmp_path_factory.mktemp("tiny")
+    sample = (REPO / "tests" / "data" / "written_sample.jsonl").read_text(encoding="utf-8")
+    for folder, prefix in (("written/x00", "x00"), ("ood/ood_dev/d00", "d00"), ("ood/ood_test/t00", "t00")):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "part-01.jsonl").write_text(sample.replace('"x00-', f'"{prefix}-'), encoding="utf-8")
     mp = pytest.MonkeyPatch()
     mp.chdir(root)
     mp.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
@@ -41,12 +45,45 @@ def test_loss_falls_and_metrics_are_reported(tiny_run: dict) -> None:
         head = [h for h in metrics["history"]["head"] if h.get("member", 0) == k]
         assert head[-1]["train_loss"] < head[0]["train_loss"], f"member {k}"
     assert metrics["history"]["joint"], "the LoRA stage ran"
-    for category in ("grooming", "sextortion"):
-        m = metrics["test"]["categories"][category]
-        assert 0.0 <= m["pr_auc"] <= 1.0 and 0.0 <= m["threshold"] <= 1.0
-        assert category in metrics["baseline_test"]["categories"]
+    for split in ("ood_test", "ood_dev", "test", "validation"):
+        for category in ("grooming", "sextortion"):
+            m = metrics[split]["categories"][category]
+            assert 0.0 <= m["pr_auc"] <= 1.0 and 0.0 <= m["threshold"] <= 1.0
+            assert category in metrics["baseline"][split]["categories"]
+        assert 0.0 <= metrics[split]["tactics"]["macro_f1"] <= 1.0
+        assert 0.0 <= metrics[split]["any"]["roc_auc"] <= 1.0
+    assert metrics["data"]["ood_test"] == 6 and metrics["data"]["ood_dev"] == 6
     card = (Path(tiny_run["summary"]["model_dir"]) / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "never grounds for fully automatic punishment" in card and "baseline" in card
+    assert "out-of-distribution test set" in card and "Tactic tagging" in card
+
+
+def test_thresholds_and_calibration_come_from_ood_dev(tiny_run: dict) -> None:
+    """Recomputed from the saved model on ood_dev alone, they are what the model ships."""
+    from training.data import build_examples, load_splits
+    from training.pipeline import _thresholds, fit_calibration, selection_split
+    from training.trainer import Trainer
+
+    config = tiny_run["config"]
+    mp = pytest.MonkeyPatch()
+    mp.chdir(tiny_run["root"])
+    try:
+        splits, _ = load_splits(config.data)
+        data = build_examples(splits, config.data, config.seed)
+    finally:
+        mp.undo()
+    assert tiny_run["summary"]["metrics"]["selected_on"] == selection_split(config, data) == "ood_dev"
+    scorer = RiskScorer.from_pretrained(tiny_run["summary"]["model_dir"])
+    model = scorer.model
+    dev = data["ood_dev"]
+    vectors = [scorer.encode(ex.texts) for ex in dev]
+    logits = Trainer.head_logits(model.head, dev, vectors, model.config.speaker_slots, model.config.aggregate)
+    calibration = fit_calibration(dev, logits)
+    for c in model.config.categories:
+        assert calibration[c]["scale"] == pytest.approx(model.calibration[c]["scale"], rel=1e-3, abs=1e-3)
+    probs = [model.probabilities(lg) for lg in logits]
+    assert _thresholds(config, dev, probs) == pytest.approx(model.thresholds, abs=1e-4)
+    assert set(model.tactic_thresholds) == set(model.config.tactics) and model.config.roles
 
 
 def test_mlflow_run_holds_params_metrics_and_datasets(tiny_run: dict) -> None:
@@ -54,13 +91,14 @@ def test_mlflow_run_holds_params_metrics_and_datasets(tiny_run: dict) -> None:
     run = client.get_run(tiny_run["summary"]["run_id"])
     assert run.data.params["encoder.finetune"] == "lora"
     assert run.data.params["head.hidden"] == "32"
-    assert "test.grooming.pr_auc" in run.data.metrics
+    assert "test.grooming.pr_auc" in run.data.metrics and "ood_test.grooming.pr_auc" in run.data.metrics
+    assert "ood_test.tactics.macro_f1" in run.data.metrics and run.data.params["data.select_on"] == "ood_dev"
     records = tiny_run["summary"]["metrics"]["history"]["head"]
     for k in range(tiny_run["config"].head.members):  # member 0 logs as head/, the others as head1/, head2/...
         history = client.get_metric_history(run.info.run_id, f"head{k or ''}/train_loss")
         assert len(history) == sum(1 for h in records if h.get("member", 0) == k)
     contexts = {tag.value for d in run.inputs.dataset_inputs for tag in d.tags if tag.key == "mlflow.data.context"}
-    assert contexts == {"train", "validation", "test"}
+    assert contexts == {"train", "validation", "test", "ood_dev", "ood_test"}
     assert all(d.dataset.digest for d in run.inputs.dataset_inputs)
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
     assert {"MODEL_CARD.md", "metrics.json", "figures"} <= artifacts

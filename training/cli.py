@@ -46,6 +46,14 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_cards(args: argparse.Namespace) -> int:
+    from training.corpus_card import write_cards
+
+    for path in write_cards(synthetic_dir=args.synthetic):
+        print(f"wrote {path}")
+    return 0
+
+
 def register_data(sub: argparse._SubParsersAction) -> None:
     """Add ``data generate`` (and its siblings) to the ``grooming-detect`` parser."""
     data = sub.add_parser("data", help="generate or prepare training data")
@@ -56,6 +64,13 @@ def register_data(sub: argparse._SubParsersAction) -> None:
     gen.add_argument("--out", type=Path, default=Path("data/synthetic"), help="output folder")
     gen.add_argument("--quiet", action="store_true", help="no progress bar")
     gen.set_defaults(func=_cmd_generate)
+    cards = data_sub.add_parser(
+        "cards", help="validate the written corpus and OOD sets and rewrite their dataset cards"
+    )
+    cards.add_argument(
+        "--synthetic", type=Path, default=Path("data/synthetic"), help="template data for the overlap check"
+    )
+    cards.set_defaults(func=_cmd_cards)
 
 
 def _parse_overrides(items: list[str]) -> dict[str, object]:
@@ -76,8 +91,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     config = load_config(args.config, _parse_overrides(args.set))
     summary = train(config, resume=args.resume, progress=not args.quiet)
-    test = summary["metrics"]["test"]
-    for category, m in test["categories"].items():
+    metrics = summary["metrics"]
+    split = next(s for s in ("ood_test", "ood_dev", "test", "validation") if s in metrics)
+    print(f"figures on {split}:")
+    for category, m in metrics[split]["categories"].items():
         print(
             f"{category}: PR-AUC {m['pr_auc']:.3f}, precision {m['precision']:.3f}, recall {m['recall']:.3f}, "
             f"hard-negative FPR {m['hard_negative_fpr']:.3f}, median alert delay {m['median_alert_delay']}"

@@ -26,6 +26,20 @@ class DataConfig:
             costs CPU time, so the default model trains on a sample.
         max_validation: cap on validation transcripts (0 means all).
         max_test: cap on test transcripts (0 means all).
+        templates: train on the template generator's conversations (the synthetic splits). With it off, the
+            template test split is still read, to report on it.
+        written_dirs: folders of the free-written corpus (``evaluation.chats`` schema); every conversation
+            trains except a ``written_validation`` share, chosen by a hash of its id.
+        written_validation: share of the written corpus held out as a validation split (reported, never
+            used to choose anything when ``select_on`` is ``ood_dev``).
+        ood_dir: folder holding ``ood_dev/`` and ``ood_test/``: conversations written apart from every
+            training source. Missing sets are skipped.
+        select_on: the split that chooses early stopping, calibration and thresholds: ``ood_dev`` (the
+            default when present) or ``validation`` (the in-distribution one, as before 0.4.0).
+        counterfactual: share of training conversations that also train as an identity-swapped copy
+            (gender particles, religion, sexual identity, dialect markers; see ``training.augment``).
+        role_dropout: share of training conversations whose ``role`` fields are hidden (``unknown``), so
+            that the model works when callers give no roles.
     """
 
     synthetic_dir: str = "data/synthetic"
@@ -35,6 +49,13 @@ class DataConfig:
     max_train: int = 0
     max_validation: int = 0
     max_test: int = 0
+    templates: bool = True
+    written_dirs: list[str] = field(default_factory=list)
+    written_validation: float = 0.1
+    ood_dir: str | None = None
+    select_on: Literal["ood_dev", "validation"] = "validation"
+    counterfactual: float = 0.0
+    role_dropout: float = 0.5
 
 
 @dataclass
@@ -54,9 +75,9 @@ class EncoderConfig:
         eval_every: joint steps between validation checks (early stopping and checkpoints).
         eval_conversations: validation transcripts used for those checks.
         time_budget_min: stop joint tuning after this many minutes (0 means no limit).
-        aux_weight: weight of the auxiliary per-message loss (does this message itself play a grooming or
-            sextortion tactic?) where the data names message stages; it teaches the encoder the tactics
-            directly rather than only through the conversation labels. 0 turns it off.
+        aux_weight: weight of the per-message tactic loss (which tactics does this message play?) where the
+            data labels them; it teaches the encoder the tactics directly rather than only through the
+            conversation labels. 0 turns it off.
     """
 
     finetune: Literal["none", "lora", "full"] = "lora"
@@ -92,6 +113,10 @@ class HeadConfig:
         aggregate: conversation risk so far from per-message logits: ``max`` (highest so far, never falls) or
             ``last`` (the head's latest output; it is trained to be the risk so far, and ignores one-message
             spikes that later context explains). Chosen on validation PR-AUC; see the model card.
+        tactics: the head tags each message with the tactics of ``grooming_detect.tactics`` and feeds them
+            to its GRU (multi-task); off gives the pre-0.4.0 head.
+        tactic_weight: weight of the per-message tactic loss while training the head.
+        roles: the head reads ``Message.role``.
     """
 
     hidden: int = 256
@@ -105,6 +130,9 @@ class HeadConfig:
     patience: int = 4
     members: int = 1
     aggregate: str = "max"
+    tactics: bool = False
+    tactic_weight: float = 1.0
+    roles: bool = False
 
 
 @dataclass
@@ -204,4 +232,10 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         raise ValueError("config.head.aggregate: one of max, last")
     if config.head.members < 1:
         raise ValueError("config.head.members: must be at least 1")
+    if config.data.select_on not in ("ood_dev", "validation"):
+        raise ValueError("config.data.select_on: one of ood_dev, validation")
+    for name in ("written_validation", "counterfactual", "role_dropout"):
+        value = getattr(config.data, name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+            raise ValueError(f"config.data.{name}: a number from 0 to 1 (exclusive)")
     return config

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -12,19 +13,21 @@ from typing import Any
 import numpy as np
 
 from grooming_detect.model import CATEGORIES, speaker_slots
+from grooming_detect.tactics import ROLE_INDEX, TACTICS
 from training.config import DataConfig
 from training.loaders import DedupReport, load_labelled, merge_splits, to_records
 from training.synth.library import SPLITS
 
-__all__ = ["Example", "build_examples", "load_splits"]
+__all__ = ["OOD_SPLITS", "Example", "build_examples", "load_splits", "written_splits"]
 
-TACTIC_STAGES = {
-    "grooming": frozenset(
-        {"age_probe", "flattery", "gifts", "secrecy", "isolation", "platform_move", "photo_request", "meet_offline"}
-    ),
-    "sextortion": frozenset({"threat", "demand", "pressure"}),
+STAGE_TACTICS = {
+    **{t: t for t in ("age_probe", "flattery", "gifts", "secrecy", "isolation", "platform_move")},
+    **{t: t for t in ("photo_request", "meet_offline", "threat", "demand")},
+    "pressure": "deadline",
 }
-"""Per category, the message stages that are its tactics (for the auxiliary per-message loss)."""
+"""Template stages that are a tactic of the taxonomy (``grooming_detect.tactics``), by stage name."""
+UNLABELLED_IN_TEMPLATES = frozenset({"alone_check", "image_claim"})
+"""Tactics the template stages do not name (a templated threat may also claim to hold images): unknown there."""
 
 
 @dataclass
@@ -41,9 +44,10 @@ class Example:
             last message is known to be risky.
         alert: first alert index per category (-1 when negative or unknown).
         meta: tags for slicing (scenario, hard_negative, dialect, ...).
-        tactics: per message and category, whether the message itself plays one of the category's tactics
-            (T, C); known only where the data names each message's stage (the synthetic data does).
-        tactics_mask: 1 where ``tactics`` is known.
+        tactics: per message and tactic (T, K), whether the message plays it (``grooming_detect.tactics``);
+            from the written corpus's labels, or from the template stage of a synthetic message.
+        tactics_mask: 1 where ``tactics`` is known (T, K).
+        roles: ``Message.role`` of each message as ``ROLE_INDEX`` (0 unknown).
     """
 
     id: str
@@ -56,6 +60,7 @@ class Example:
     meta: dict[str, Any]
     tactics: np.ndarray
     tactics_mask: np.ndarray
+    roles: list[int]
 
     def speakers(self, slots: int) -> list[int]:
         return speaker_slots(self.senders, slots)
@@ -78,14 +83,21 @@ def _example(record: Mapping[str, Any]) -> Example:
             continue
         alert[j] = int(at)
         targets[int(at) :, j] = 1
-    tactics = np.zeros_like(targets)
-    tactics_mask = np.zeros_like(targets)
-    stages = meta.get("stages")
-    if isinstance(stages, list) and len(stages) == n:
+    tactics = np.zeros((n, len(TACTICS)), dtype=np.float32)
+    tactics_mask = np.zeros_like(tactics)
+    written, stages = meta.get("tactics"), meta.get("stages")
+    if isinstance(written, list) and len(written) == n:
         tactics_mask[:] = 1
+        for t, tags in enumerate(written):
+            for tag in tags:
+                tactics[t, TACTICS.index(tag)] = 1.0
+    elif isinstance(stages, list) and len(stages) == n:
+        tactics_mask[:] = 1
+        for tactic in UNLABELLED_IN_TEMPLATES:
+            tactics_mask[:, TACTICS.index(tactic)] = 0
         for t, stage in enumerate(stages):
-            for j, category in enumerate(CATEGORIES):
-                tactics[t, j] = float(stage in TACTIC_STAGES[category])
+            if stage in STAGE_TACTICS:
+                tactics[t, TACTICS.index(STAGE_TACTICS[stage])] = 1.0
     return Example(
         id=record["id"],
         texts=[m["text"] for m in record["messages"]],
@@ -94,9 +106,10 @@ def _example(record: Mapping[str, Any]) -> Example:
         targets=targets,
         mask=mask,
         alert=alert,
-        meta={k: v for k, v in meta.items() if k not in ("stages", "families", "templates")},
+        meta={k: v for k, v in meta.items() if k not in ("stages", "families", "templates", "tactics")},
         tactics=tactics,
         tactics_mask=tactics_mask,
+        roles=[ROLE_INDEX.get(str(m.get("role") or "unknown"), 0) for m in record["messages"]],
     )
 
 
@@ -107,7 +120,11 @@ def _read_jsonl_records(path: Path) -> list[dict[str, Any]]:
 
 
 def load_splits(config: DataConfig) -> tuple[dict[str, list[dict[str, Any]]], DedupReport]:
-    """Synthetic splits (generated if missing) merged with ``extra_files``, de-duplicated across splits."""
+    """Template splits, the written corpus and ``extra_files``, de-duplicated across splits; OOD sets apart.
+
+    The written corpus trains except a hashed ``written_validation`` share. The out-of-distribution sets
+    (``ood_dev``, ``ood_test``) come back as splits of their own, never merged into training.
+    """
     folder = Path(config.synthetic_dir)
     if not all((folder / f"{s}.jsonl").is_file() for s in SPLITS):
         import datasets
@@ -117,12 +134,37 @@ def load_splits(config: DataConfig) -> tuple[dict[str, list[dict[str, Any]]], De
 
         datasets.disable_progress_bars()
         write_dataset(generate(config.synthetic_n, config.synthetic_seed), folder)
-    parts: list[Mapping[str, Sequence[dict[str, Any]]]] = [
-        {s: _read_jsonl_records(folder / f"{s}.jsonl") for s in SPLITS}
-    ]
+    templates = {s: _read_jsonl_records(folder / f"{s}.jsonl") for s in SPLITS}
+    if not config.templates:  # the ablation without templates still reports on their test split
+        templates = {"train": [], "validation": [], "test": templates["test"]}
+    parts: list[Mapping[str, Sequence[dict[str, Any]]]] = [templates]
+    if config.written_dirs:
+        parts.append(written_splits([Path(p) for p in config.written_dirs], config.written_validation))
     for path in config.extra_files:
         parts.append(to_records(load_labelled(path)))
-    return merge_splits(parts)
+    splits, report = merge_splits(parts)
+    if config.ood_dir:
+        from evaluation.chats import ood_records
+
+        for name in OOD_SPLITS:
+            records = ood_records(name, Path(config.ood_dir))
+            if records:
+                splits[name] = records
+    return splits, report
+
+
+OOD_SPLITS = ("ood_dev", "ood_test")
+
+
+def written_splits(folders: Sequence[Path], validation: float) -> dict[str, list[dict[str, Any]]]:
+    """The free-written corpus as train / validation records; a conversation's split is a hash of its id."""
+    from evaluation.chats import load_chats, to_record
+
+    out: dict[str, list[dict[str, Any]]] = {"train": [], "validation": []}
+    for chat in load_chats([f for f in folders if f.is_dir()]):
+        bucket = int(hashlib.sha256(chat.id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+        out["validation" if bucket < validation else "train"].append(to_record(chat, "written"))
+    return out
 
 
 def _stratified_sample(records: list[dict[str, Any]], cap: int, seed: int) -> list[dict[str, Any]]:
@@ -146,5 +188,26 @@ def _stratified_sample(records: list[dict[str, Any]], cap: int, seed: int) -> li
 def build_examples(
     splits: Mapping[str, list[dict[str, Any]]], config: DataConfig, seed: int
 ) -> dict[str, list[Example]]:
+    """Examples per split. The caps apply to template conversations only: every written one is kept.
+
+    Training also gets the counterfactual copies (``config.counterfactual``) and hides roles in a
+    ``config.role_dropout`` share of its conversations. Every other split is read with roles hidden, as
+    most callers send them (``unknown``), so that its figures are what those callers get.
+    """
     caps = {"train": config.max_train, "validation": config.max_validation, "test": config.max_test}
-    return {s: [_example(r) for r in _stratified_sample(list(splits[s]), caps[s], seed)] for s in SPLITS}
+    out: dict[str, list[Example]] = {}
+    for split, records in splits.items():
+        written = [r for r in records if r["metadata"].get("source") == "written"]
+        other = [r for r in records if r["metadata"].get("source") != "written"]
+        chosen = _stratified_sample(other, caps.get(split, 0), seed) + written
+        if split == "train":
+            from training.augment import counterfactuals
+
+            chosen = chosen + counterfactuals(chosen, config.counterfactual, seed)
+        out[split] = [_example(r) for r in chosen]
+    rng = random.Random(f"{seed}:roles")
+    for split, examples in out.items():
+        for ex in examples:
+            if split != "train" or rng.random() < config.role_dropout:
+                ex.roles = [0] * len(ex.roles)
+    return out

@@ -28,39 +28,89 @@ def _quality_table(metrics: dict[str, Any], label: str) -> list[str]:
     return lines
 
 
-FLOORS = {"pr_auc": (0.95, ">="), "hard_negative_fpr": (0.02, "<="), "median_alert_delay": (2.0, "<=")}
-"""The project's quality floors on the template-disjoint test split (per category)."""
+FLOORS = {"pr_auc": (0.90, ">="), "hard_negative_fpr": (0.02, "<="), "median_alert_delay": (1.0, "<=")}
+"""The project's per-category floors on ``ood_test`` (issue 12); the risky-vs-benign ones are in ``ANY_FLOORS``."""
+ANY_FLOORS = {"pr_auc": (0.95, ">="), "recall": (0.90, ">="), "median_alert_delay": (1.0, "<=")}
+TACTIC_FLOOR = 0.80
+SPLIT_NAMES = {
+    "ood_test": "out-of-distribution test set (`ood_test`, written apart; nothing tuned on it)",
+    "ood_dev": "out-of-distribution development set (`ood_dev`; thresholds and calibration chosen here)",
+    "test": "template-disjoint test split of the template generator",
+    "validation": "in-distribution validation split",
+}
 
 
-def _floor_rows(metrics: dict[str, Any]) -> list[str]:
+def _met(value: float, limit: float, op: str) -> str:
+    ok = not math.isnan(value) and (value >= limit if op == ">=" else value <= limit)
+    return "met" if ok else "**not met**"
+
+
+def _floor_rows(m: dict[str, Any], baseline: dict[str, Any] | None) -> list[str]:
     rows = []
-    for category, m in metrics["test"]["categories"].items():
+    for category, values in m["categories"].items():
         for key, (limit, op) in FLOORS.items():
-            value = m[key]
-            met = not math.isnan(value) and (value >= limit if op == ">=" else value <= limit)
-            rows.append(f"| {category} | {key} {op} {limit} | {_fmt(value)} | {'met' if met else '**not met**'} |")
-    if "baseline_test" in metrics:
-        for category, m in metrics["test"]["categories"].items():
-            base = metrics["baseline_test"]["categories"][category]["pr_auc"]
+            rows.append(f"| {category} | {key} {op} {limit} | {_fmt(values[key])} | {_met(values[key], limit, op)} |")
+    for key, (limit, op) in ANY_FLOORS.items():
+        value = m["any"][key]
+        rows.append(f"| risky vs benign | {key} {op} {limit} | {_fmt(value)} | {_met(value, limit, op)} |")
+    value = m["hard_negative_fpr_any"]
+    rows.append(f"| risky vs benign | hard-negative FPR <= 0.02 | {_fmt(value)} | {_met(value, 0.02, '<=')} |")
+    if "tactics" in m:
+        value = m["tactics"]["macro_f1"]
+        rows.append(f"| tactics | macro-F1 >= {TACTIC_FLOOR} | {_fmt(value)} | {_met(value, TACTIC_FLOOR, '>=')} |")
+    if baseline:
+        for category, values in m["categories"].items():
+            base = baseline["categories"][category]["pr_auc"]
             rows.append(
-                f"| {category} | PR-AUC above the baseline's ({_fmt(base)}) | {_fmt(m['pr_auc'])} | "
-                f"{'met' if m['pr_auc'] > base else '**not met**'} |"
+                f"| {category} | PR-AUC above the baseline's ({_fmt(base)}) | {_fmt(values['pr_auc'])} | "
+                f"{'met' if values['pr_auc'] > base else '**not met**'} |"
             )
     return rows
 
 
+def _any_row(label: str, m: dict[str, Any]) -> str:
+    a = m["any"]
+    return (
+        f"| {label} | {_fmt(a['pr_auc'])} | {_fmt(a['roc_auc'])} | {_fmt(a['recall'])} | "
+        f"{_fmt(m['hard_negative_fpr_any'])} | {_fmt(a['median_alert_delay'])} |"
+    )
+
+
 def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
-    test = metrics["test"]
+    splits = [s for s in SPLIT_NAMES if s in metrics]
+    primary = splits[0]
+    main = metrics[primary]
+    baseline = metrics.get("baseline", {})
     timings = metrics["timings"]
-    rows = _quality_table(test, "model")
-    if "baseline_test" in metrics:
-        rows += _quality_table(metrics["baseline_test"], "baseline (TF-IDF + LR)")
-    fpr_rows = [f"| {name} | {_fmt(v)} |" for name, v in test["fpr_by_scenario"].items()]
+    select = metrics.get("selected_on", "validation")
+    quality = []
+    for split in splits:
+        quality += _quality_table(metrics[split], f"model, {split}")
+        if split in baseline:
+            quality += _quality_table(baseline[split], f"baseline, {split}")
+    any_rows = [_any_row(f"model, {s}", metrics[s]) for s in splits]
+    any_rows += [_any_row(f"baseline, {s}", baseline[s]) for s in splits if s in baseline]
+    dialects = main["any"]["roc_auc_by_dialect"]
+    dialect_rows = [f"| {d} | {_fmt(v)} |" for d, v in dialects.items()]
+    fpr_rows = [f"| {name} | {_fmt(v)} |" for name, v in main["fpr_by_scenario"].items()]
+    tactic_rows = []
+    if "tactics" in main:
+        for name, t in main["tactics"]["tactics"].items():
+            tactic_rows.append(
+                f"| {name} | {_fmt(t['precision'])} | {_fmt(t['recall'])} | {_fmt(t['f1'])} | {int(t['support'])} |"
+            )
+    ablation_rows = [
+        f"| {name} | {_fmt(a['pr_auc'])} | {_fmt(a['grooming'])} | {_fmt(a['sextortion'])} | {_fmt(a['recall'])} | "
+        f"{_fmt(a['hard_negative_fpr'])} |"
+        for name, a in metrics.get("ablation", {}).items()
+    ]
     enc = config.encoder
+    data = metrics["data"]
     lines = [
         f"# {config.name} {config.version}",
         "",
-        "Scores Thai chat conversations, message by message, for **online grooming** and **sextortion** risk.",
+        "Scores Thai chat conversations, message by message, for **online grooming** and **sextortion** risk, "
+        "and tags each message with the tactics it plays (age probing, secrecy, threats, ...).",
         "",
         "## Intended use",
         "",
@@ -86,18 +136,29 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
             if config.head.members > 1
             else f"a causal GRU ({config.head.hidden} units)"
         )
-        + " over message vectors and speaker turn embeddings. After every message it gives the risk so far for "
-        "each category ("
+        + " over message vectors, speaker turn embeddings"
+        + (", the message's role (unknown, minor, adult) when the caller gives it" if config.head.roles else "")
+        + (", and the message's tactic probabilities" if config.head.tactics else "")
+        + ". After every message it gives the risk so far for each category ("
         + (
             "the head's latest output, trained to be that risk; it can fall when later messages explain earlier ones"
             if config.head.aggregate == "last"
             else "the running maximum of its logits"
         )
-        + ", calibrated with Platt scaling on the validation split). Scoring one more message costs one "
+        + f", calibrated with Platt scaling on `{select}`). Scoring one more message costs one "
         "message encoding and one GRU step per head.",
-        f"- Thresholds: per category, the lowest reaching precision {config.target_precision} on validation"
+        *(
+            [
+                "- Tactic tagging (multi-task): a linear layer per head on each message vector gives one "
+                "probability per tactic (`grooming_detect.tactics`); each tactic's threshold is the one with the "
+                f"best F1 on `{select}`. Trained together with the conversation heads."
+            ]
+            if config.head.tactics
+            else []
+        ),
+        f"- Thresholds: per category, the lowest reaching precision {config.target_precision} on `{select}`"
         + (
-            f", raised where needed so that at most {config.max_hard_negative_fpr:.1%} of validation's hard "
+            f", raised where needed so that at most {config.max_hard_negative_fpr:.1%} of its hard "
             "negatives are flagged"
             + (
                 f" (as a {config.hard_negative_confidence:.0%} Clopper-Pearson upper bound, not the rate seen)"
@@ -111,30 +172,82 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
         "",
         "## Data",
         "",
-        f"Synthetic Thai chat from `grooming-detect data generate --n {config.data.synthetic_n} --seed "
-        f"{config.data.synthetic_seed}` (see training/DATASET_CARD.md), template-family disjoint splits"
-        + (f", plus {', '.join(config.data.extra_files)}" if config.data.extra_files else "")
-        + f". Used here: {metrics['data']['train']} training, {metrics['data']['validation']} validation and "
-        f"{metrics['data']['test']} test conversations.",
+        "- Free-written corpus (`training/corpus/written`, see training/corpus/DATASET_CARD.md): conversations "
+        "written one by one by helpers with separate briefs"
+        + (f" ({', '.join(config.data.written_dirs)})" if config.data.written_dirs else " (not used)")
+        + ".",
+        "- Template generator"
+        + (
+            f": `grooming-detect data generate --n {config.data.synthetic_n} --seed {config.data.synthetic_seed}` "
+            "(training/DATASET_CARD.md), template-family disjoint splits"
+            if config.data.templates
+            else ": not used for training (its test split is reported)"
+        )
+        + (f"; plus {', '.join(config.data.extra_files)}" if config.data.extra_files else "")
+        + ".",
+        f"- Counterfactual identity copies of {config.data.counterfactual:.0%} of training conversations; roles "
+        f"hidden in {config.data.role_dropout:.0%} of them.",
+        "- Out-of-distribution sets (`evaluation/data/ood_dev`, `ood_test`, evaluation/data/OOD_CARD.md): "
+        "written by other helpers from other briefs, who never saw the training data or the templates.",
         "",
-        "## Quality on the template-disjoint test split",
+        "Conversations used: " + ", ".join(f"{n} {s}" for s, n in data.items()) + ".",
+        "",
+        f"## Quality on the {SPLIT_NAMES[primary]}",
         "",
         "Conversation score = risk after the last message. Alert delay = messages between the labelled "
-        "`alert_at` and the first message whose score crosses the threshold (true positives only).",
+        "`alert_at` and the first message whose score crosses the threshold (true positives only). Roles are "
+        "given as the data has them.",
         "",
-        "| model | category | PR-AUC | ROC-AUC | precision | recall | F1 | threshold | hard-negative FPR | "
+        "### Risky (any category) vs benign",
+        "",
+        "| model, split | PR-AUC | ROC-AUC | recall at thresholds | hard-negative FPR | median alert delay |",
+        "|---|---:|---:|---:|---:|---:|",
+        *any_rows,
+        "",
+        "### Per category",
+        "",
+        "| model, split | category | PR-AUC | ROC-AUC | precision | recall | F1 | threshold | hard-negative FPR | "
         "median alert delay |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-        *rows,
+        *quality,
         "",
-        f"False-positive rate on hard-negative conversations, any category: {_fmt(test['hard_negative_fpr_any'])}.",
+        "### Project floors (issue 12), on " + f"`{primary}`",
         "",
-        "### Project floors",
-        "",
-        "| category | floor | value | |",
+        "| what | floor | value | |",
         "|---|---|---:|---|",
-        *_floor_rows(metrics),
+        *_floor_rows(main, baseline.get(primary)),
         "",
+        "| dialect | ROC-AUC, risky vs benign |",
+        "|---|---:|",
+        *dialect_rows,
+        "",
+        *(
+            [
+                "### Tactic tagging, per message",
+                "",
+                "| tactic | precision | recall | F1 | messages |",
+                "|---|---:|---:|---:|---:|",
+                *tactic_rows,
+                "",
+                f"Macro-F1 over tactics: {_fmt(main['tactics']['macro_f1'])}.",
+                "",
+            ]
+            if tactic_rows
+            else []
+        ),
+        *(
+            [
+                f"### Ablation (on `{primary}`)",
+                "",
+                "| training data | PR-AUC risky vs benign | PR-AUC grooming | PR-AUC sextortion | recall | "
+                "hard-negative FPR |",
+                "|---|---:|---:|---:|---:|---:|",
+                *ablation_rows,
+                "",
+            ]
+            if ablation_rows
+            else []
+        ),
         "| benign scenario | false-positive rate (any category) |",
         "|---|---:|",
         *fpr_rows,
@@ -149,12 +262,13 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
         "",
         "## Limits",
         "",
-        "- Trained and tested on **synthetic** Thai conversations written from documented tactics; real "
-        "conversations use other words, and quality on them will be lower than the figures above.",
+        "- Trained and tested on Thai conversations **written for this project** from documented tactics (by "
+        "people or language-model helpers, not taken from real chats); real conversations use other words, and "
+        "quality on them will be lower than the figures above.",
         "- The base encoder is a 4-bit derivative of multilingual-e5-small; its embeddings differ slightly from "
         "the original's.",
         "- Messages are read as text only: images, voice, links' contents and account metadata are not seen.",
-        "- Thresholds were chosen on synthetic validation data; tune them on your own reviewed conversations.",
+        "- Thresholds were chosen on a written development set; tune them on your own reviewed conversations.",
         "",
     ]
     return "\n".join(lines)

@@ -12,9 +12,19 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from evaluation.metrics import alert_delays, at_threshold, false_positive_rate, pr_auc, roc_auc, threshold_for_fpr
+from evaluation.metrics import (
+    alert_delays,
+    at_threshold,
+    false_positive_rate,
+    pr_auc,
+    roc_auc,
+    tactic_f1,
+    tactic_thresholds,
+    threshold_for_fpr,
+)
 from evaluation.metrics import threshold_for_precision as _threshold
 from grooming_detect.model import CATEGORIES, platt, so_far
+from grooming_detect.tactics import TACTICS
 from training.baseline import BaselineModel
 from training.config import TrainConfig
 from training.data import Example, build_examples, load_splits
@@ -109,11 +119,56 @@ def evaluate_logits(
         }
     out["hard_negative_fpr_any"] = float(flagged_any[hard].mean()) if hard.any() else float("nan")
     negative = labels.max(axis=1) == 0
+    out["any"] = _risky_vs_benign(examples, probs, final, thresholds, ~negative, flagged_any)
     scenario = np.array([str(ex.meta.get("scenario", "unknown")) for ex in examples])
     out["fpr_by_scenario"] = {
         name: float(flagged_any[negative & (scenario == name)].mean()) for name in sorted(set(scenario[negative]))
     }
     return out
+
+
+def _risky_vs_benign(
+    examples: Sequence[Example],
+    probs: Sequence[np.ndarray],
+    final: np.ndarray,
+    thresholds: dict[str, float],
+    risky: np.ndarray,
+    flagged_any: np.ndarray,
+) -> dict[str, Any]:
+    """Risky (any category) vs benign: ranking by the highest category score, recall and delay at thresholds."""
+    score = final.max(axis=1)
+    cut = np.array([thresholds[c] for c in CATEGORIES])
+    delays = []
+    for ex, p, y in zip(examples, probs, risky, strict=True):
+        alerts = [int(a) for a in ex.alert if a >= 0]
+        hits = np.flatnonzero((p >= cut[None, :]).any(axis=1))
+        if y and alerts and len(hits):
+            delays.append(int(hits[0]) - min(alerts))
+    dialect = np.array([str(ex.meta.get("dialect", "unknown")) for ex in examples])
+    by_dialect = {d: roc_auc(risky[dialect == d], score[dialect == d]) for d in sorted(set(dialect))}
+    return {
+        "pr_auc": pr_auc(risky, score),
+        "roc_auc": roc_auc(risky, score),
+        "recall": float(flagged_any[risky].mean()) if risky.any() else float("nan"),
+        "fpr": float(flagged_any[~risky].mean()) if (~risky).any() else float("nan"),
+        "median_alert_delay": float(np.median(delays)) if delays else float("nan"),
+        "roc_auc_by_dialect": by_dialect,
+    }
+
+
+def tactic_report(
+    examples: Sequence[Example], tactic_probs: Sequence[np.ndarray], thresholds: dict[str, float]
+) -> dict[str, Any]:
+    """Per-tactic precision, recall, F1 and support over the messages of ``examples``, and the macro-F1."""
+    y = np.concatenate([ex.tactics for ex in examples])
+    mask = np.concatenate([ex.tactics_mask for ex in examples])
+    p = np.concatenate(list(tactic_probs))
+    result = tactic_f1(y, p, np.array([thresholds[t] for t in TACTICS]), mask)
+    per = {
+        t: {k: float(result[k][i]) for k in ("precision", "recall", "f1", "support")}  # type: ignore[index]
+        for i, t in enumerate(TACTICS)
+    }
+    return {"macro_f1": result["macro_f1"], "tactics": per}
 
 
 def _first_alerts(probs: Sequence[np.ndarray], j: int, threshold: float, labels: np.ndarray) -> list[int | None]:
@@ -168,7 +223,10 @@ def _baseline_logits(model: BaselineModel, examples: Sequence[Example]) -> list[
     return out
 
 
-def _train_baseline(config: TrainConfig, data: dict[str, list[Example]], path: Path) -> dict[str, Any]:
+def _train_baseline(
+    config: TrainConfig, data: dict[str, list[Example]], select: str, path: Path
+) -> dict[str, dict[str, Any]]:
+    """The TF-IDF baseline on the same data and threshold rule; metrics on every evaluated split."""
     start = time.perf_counter()
     train = data["train"]
     model = BaselineModel(CATEGORIES, seed=config.seed).fit(
@@ -176,14 +234,31 @@ def _train_baseline(config: TrainConfig, data: dict[str, list[Example]], path: P
         np.concatenate([ex.targets for ex in train]),
         np.concatenate([ex.mask for ex in train]),
     )
-    val_logits = _baseline_logits(model, data["validation"])
-    calibration = fit_calibration(data["validation"], val_logits)
+    val_logits = _baseline_logits(model, data[select])
+    calibration = fit_calibration(data[select], val_logits)
     probs = [_probabilities(lg, calibration) for lg in val_logits]
-    thresholds = _thresholds(config, data["validation"], probs)
-    metrics = evaluate_logits(data["test"], _baseline_logits(model, data["test"]), calibration, thresholds)
+    thresholds = _thresholds(config, data[select], probs)
+    metrics = {
+        s: evaluate_logits(data[s], _baseline_logits(model, data[s]), calibration, thresholds) for s in _reported(data)
+    }
     model.save(path)
-    metrics["train_seconds"] = time.perf_counter() - start
+    for m in metrics.values():
+        m["train_seconds"] = time.perf_counter() - start
     return metrics
+
+
+def _reported(data: dict[str, list[Example]]) -> list[str]:
+    """Splits with metrics in the model folder: the OOD sets first, then the in-distribution ones."""
+    return [s for s in ("ood_test", "ood_dev", "test", "validation") if data.get(s)]
+
+
+def selection_split(config: TrainConfig, data: dict[str, list[Example]]) -> str:
+    """Where early stopping, calibration and thresholds are chosen: ``ood_dev`` when asked for and present."""
+    if config.data.select_on == "ood_dev":
+        if not data.get("ood_dev"):
+            raise ValueError("config.data.select_on is ood_dev, but no ood_dev set was found (data.ood_dir)")
+        return "ood_dev"
+    return "validation"
 
 
 def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -> dict[str, Any]:
@@ -212,30 +287,37 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
         )
         trainer = Trainer(config, resume=resume, progress=progress, log=lambda k, v, s: mlflow.log_metric(k, v, s))
         model = trainer.build_model()
+        select = selection_split(config, data)
+        mlflow.log_param("data.select_on", select)
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        joint = trainer.tune_encoder(model, data["train"], data["validation"])
+        joint = trainer.tune_encoder(model, data["train"], data[select])
         timings["joint_tuning_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         vectors = {s: trainer.encode(model, data[s]) for s in data}
         timings["encoding_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        head = trainer.train_head(model, data["train"], vectors["train"], data["validation"], vectors["validation"])
+        head = trainer.train_head(model, data["train"], vectors["train"], data[select], vectors[select])
         timings["head_s"] = time.perf_counter() - t0
         slots = model.config.speaker_slots
         logits = {s: Trainer.head_logits(model.head, data[s], vectors[s], slots, model.config.aggregate) for s in data}
-        model.calibration = fit_calibration(data["validation"], logits["validation"])
-        val_probs = [_probabilities(lg, model.calibration) for lg in logits["validation"]]
-        model.thresholds = _thresholds(config, data["validation"], val_probs)
-        metrics = {
-            "test": evaluate_logits(data["test"], logits["test"], model.calibration, model.thresholds),
-            "validation": evaluate_logits(
-                data["validation"], logits["validation"], model.calibration, model.thresholds
-            ),
-        }
+        model.calibration = fit_calibration(data[select], logits[select])
+        val_probs = [_probabilities(lg, model.calibration) for lg in logits[select]]
+        model.thresholds = _thresholds(config, data[select], val_probs)
+        tactics = {s: Trainer.tactic_probs(model.head, vectors[s]) for s in data} if model.config.tactics else {}
+        if tactics:
+            y = np.concatenate([ex.tactics for ex in data[select]])
+            mask = np.concatenate([ex.tactics_mask for ex in data[select]])
+            cuts = tactic_thresholds(y, np.concatenate(tactics[select]), mask)
+            model.tactic_thresholds = {t: float(cuts[i]) for i, t in enumerate(TACTICS)}
+        metrics: dict[str, Any] = {"selected_on": select}
+        for s in _reported(data):
+            metrics[s] = evaluate_logits(data[s], logits[s], model.calibration, model.thresholds)
+            if tactics:
+                metrics[s]["tactics"] = tactic_report(data[s], tactics[s], model.tactic_thresholds)
         if config.baseline:  # kept beside the checkpoints, not in the shipped model folder
             baseline_path = Path(config.checkpoint_dir) / "baseline.skops"
-            metrics["baseline_test"] = _train_baseline(config, data, baseline_path)
+            metrics["baseline"] = _train_baseline(config, data, select, baseline_path)
             mlflow.log_artifact(str(baseline_path), artifact_path="baseline")
         timings["total_s"] = time.perf_counter() - started
         metrics["timings"] = timings
@@ -245,7 +327,8 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
         (staging / "metrics.json").write_text(json.dumps(metrics, indent=2, default=float) + "\n", encoding="utf-8")
         write_model_card(staging, config, metrics)
         _log_metrics(metrics)
-        _log_figures(data["test"], logits["test"], model.calibration, model.thresholds, metrics["test"])
+        primary = _reported(data)[0]
+        _log_figures(data[primary], logits[primary], model.calibration, model.thresholds, metrics[primary])
         mlflow.log_artifact(str(staging / "MODEL_CARD.md"))
         mlflow.log_artifact(str(staging / "metrics.json"))
         shutil.rmtree(out_dir, ignore_errors=True)
@@ -260,14 +343,19 @@ def _log_metrics(metrics: dict[str, Any]) -> None:
     import mlflow
 
     flat: dict[str, float] = {}
-    for split in ("test", "validation", "baseline_test"):
-        if split not in metrics:
-            continue
-        for c, values in metrics[split]["categories"].items():
-            for k, v in values.items():
-                if isinstance(v, int | float) and np.isfinite(v):
-                    flat[f"{split}.{c}.{k}"] = float(v)
-        flat[f"{split}.hard_negative_fpr_any"] = float(metrics[split]["hard_negative_fpr_any"])
+
+    def add(prefix: str, values: dict[str, Any]) -> None:
+        for k, v in values.items():
+            if isinstance(v, dict):
+                add(prefix if k == "categories" else f"{prefix}.{k}", v)  # test.grooming.pr_auc, as before
+            elif isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v):
+                flat[f"{prefix}.{k}"] = float(v)
+
+    for split in ("ood_test", "ood_dev", "test", "validation"):
+        if split in metrics:
+            add(split, {k: v for k, v in metrics[split].items() if k != "fpr_by_scenario"})
+    for split, values in metrics.get("baseline", {}).items():
+        add(f"baseline_{split}", {k: v for k, v in values.items() if k != "fpr_by_scenario"})
     for k, v in metrics["timings"].items():
         flat[f"time.{k}"] = float(v)
-    mlflow.log_metrics(flat)
+    mlflow.log_metrics({k.replace("+", "_"): v for k, v in flat.items()})

@@ -31,6 +31,7 @@ from torch import nn
 
 from evaluation.metrics import pr_auc
 from grooming_detect.model import ConversationHead, HeadEnsemble, ModelConfig, RiskModel, so_far
+from grooming_detect.tactics import TACTICS
 from training.config import TrainConfig
 from training.data import Example
 
@@ -56,21 +57,51 @@ class TrainResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _pad(batch: Sequence[Example], vectors: Sequence[torch.Tensor], slots: int) -> tuple[torch.Tensor, ...]:
-    """Stack conversations of different lengths: vectors, speakers, targets, mask (padding masked out)."""
+@dataclass
+class _Batch:
+    """Conversations of different lengths stacked, padding masked out."""
+
+    x: torch.Tensor  # (B, T, D) message vectors
+    speakers: torch.Tensor  # (B, T)
+    roles: torch.Tensor  # (B, T)
+    y: torch.Tensor  # (B, T, C) per-message targets
+    m: torch.Tensor  # (B, T, C) which targets are known
+    tactics: torch.Tensor  # (B, T, K)
+    tactics_mask: torch.Tensor  # (B, T, K)
+
+
+def _pad(batch: Sequence[Example], vectors: Sequence[torch.Tensor], slots: int) -> _Batch:
+    """Stack conversations of different lengths (the vectors keep their graph back to the encoder)."""
     width = max(len(e.texts) for e in batch)
     dim = vectors[0].shape[-1]
+    k = batch[0].tactics.shape[1]
     x = torch.zeros((len(batch), width, dim))
     spk = torch.zeros((len(batch), width), dtype=torch.long)
+    roles = torch.zeros((len(batch), width), dtype=torch.long)
     y = torch.zeros((len(batch), width, batch[0].targets.shape[1]))
     m = torch.zeros_like(y)
+    tac = torch.zeros((len(batch), width, k))
+    tac_m = torch.zeros_like(tac)
     for i, (ex, vec) in enumerate(zip(batch, vectors, strict=True)):
         n = len(ex.texts)
         x[i, :n] = vec
         spk[i, :n] = torch.tensor(ex.speakers(slots))
+        roles[i, :n] = torch.tensor(ex.roles)
         y[i, :n] = torch.from_numpy(ex.targets)
         m[i, :n] = torch.from_numpy(ex.mask)
-    return x, spk, y, m
+        tac[i, :n] = torch.from_numpy(ex.tactics)
+        tac_m[i, :n] = torch.from_numpy(ex.tactics_mask)
+    return _Batch(x, spk, roles, y, m, tac, tac_m)
+
+
+def _loss(head: nn.Module, b: _Batch, tactic_weight: float) -> torch.Tensor:
+    """Category loss on the risk so far, plus the per-message tactic loss where the head tags tactics."""
+    logits, _ = head(b.x, b.speakers, None, b.roles)
+    loss = _masked_bce(logits, b.y, b.m)
+    tactic_logits = head.tactic_logits(b.x)
+    if tactic_weight and tactic_logits.shape[-1]:
+        loss = loss + tactic_weight * _masked_bce(tactic_logits, b.tactics, b.tactics_mask)
+    return loss
 
 
 def _masked_bce(logits: torch.Tensor, y: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
@@ -104,6 +135,8 @@ class Trainer:
             dropout=c.head.dropout,
             aggregate=c.head.aggregate,
             members=c.head.members,
+            tactics=TACTICS if c.head.tactics else (),
+            roles=c.head.roles,
         )
         model = RiskModel.create(model_config)
         encoder = model.encoder
@@ -139,7 +172,8 @@ class Trainer:
         head = _members(model.head)[0]  # the first member is tuned with the encoder; the others start fresh
         enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
         torch.manual_seed(self.config.seed)
-        aux = nn.Linear(model.encoder.dim, len(model.config.categories))  # per-message tactic probe, not shipped
+        # Without the head's own tactic layer (pre-0.4.0 heads), a throwaway probe teaches the encoder tactics.
+        aux = nn.Linear(model.encoder.dim, len(TACTICS)) if not model.config.tactics else nn.Identity()
         optimizer = torch.optim.AdamW(
             [
                 {"params": enc_params, "lr": c.lr},
@@ -171,10 +205,9 @@ class Trainer:
             for ex in batch:
                 vectors.append(flat[offset : offset + len(ex.texts)])
                 offset += len(ex.texts)
-            x, spk, y, m = _pad(batch, vectors, slots)  # copies keep the graph back to the encoder
-            logits, _ = head(x, spk)
-            loss = _masked_bce(logits, y, m)
-            if c.aux_weight:
+            padded = _pad(batch, vectors, slots)  # copies keep the graph back to the encoder
+            loss = _loss(head, padded, c.aux_weight if model.config.tactics else 0.0)
+            if c.aux_weight and not model.config.tactics:
                 tactics = torch.from_numpy(np.concatenate([ex.tactics for ex in batch]))
                 known = torch.from_numpy(np.concatenate([ex.tactics_mask for ex in batch]))
                 loss = loss + c.aux_weight * _masked_bce(aux(flat), tactics, known)
@@ -251,10 +284,17 @@ class Trainer:
         with torch.inference_mode():
             for start in range(0, len(examples), 128):
                 batch = list(examples[start : start + 128])
-                x, spk, _, _ = _pad(batch, list(vectors[start : start + 128]), slots)
-                logits, _ = head(x, spk)
+                b = _pad(batch, list(vectors[start : start + 128]), slots)
+                logits, _ = head(b.x, b.speakers, None, b.roles)
                 out.extend(so_far(logits[i, : len(ex.texts)].numpy(), aggregate) for i, ex in enumerate(batch))
         return out
+
+    @staticmethod
+    def tactic_probs(head: nn.Module, vectors: Sequence[torch.Tensor]) -> list[np.ndarray]:
+        """Per conversation, each message's tactic probabilities (T, K)."""
+        head.eval()
+        with torch.inference_mode():
+            return [torch.sigmoid(head.tactic_logits(v)).numpy() for v in vectors]
 
     def train_head(
         self,
@@ -302,9 +342,8 @@ class Trainer:
             losses = []
             for start in range(0, len(order), c.batch_size):
                 idx = order[start : start + c.batch_size]
-                x, spk, y, m = _pad([train[i] for i in idx], [train_vec[i] for i in idx], slots)
-                logits, _ = head(x, spk)
-                loss = _masked_bce(logits, y, m)
+                padded = _pad([train[i] for i in idx], [train_vec[i] for i in idx], slots)
+                loss = _loss(head, padded, c.tactic_weight)
                 optimizer.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(head.parameters(), 1.0)
