@@ -23,6 +23,7 @@ def _evaluate_model(model: str, args: argparse.Namespace, out_dir: Path | None, 
         data_file=args.data,
         feedback=args.feedback,
         max_records=args.max_records,
+        real_text=getattr(args, "real_text", None),
     )
     result = run_evaluation(scorer, evaluators, model_uri=uri, progress=not args.quiet)
     if out_dir is not None:
@@ -73,11 +74,15 @@ def add_gate_options(p: argparse.ArgumentParser) -> None:
         "--suite",
         action="append",
         default=None,
-        help="suite to run (repeatable): all, held_out, false_positives, functional, bias, feedback, file",
+        help=(
+            "suite to run (repeatable): all, held_out, ood, false_positives, functional, bias, feedback, file, "
+            "real_text"
+        ),
     )
     p.add_argument("--data-dir", default="data/synthetic", help="synthetic data folder (generated if missing)")
     p.add_argument("--data", help="your own labelled file (JSON Lines, CSV or Parquet) for the 'file' suite")
     p.add_argument("--feedback", help="a /v1/feedback/export JSON Lines file for the 'feedback' suite")
+    p.add_argument("--real-text", help="real messages, one per line, for the 'real_text' suite (data real)")
     p.add_argument("--max-records", type=int, default=0, help="use at most this many test conversations")
     p.add_argument("--name", default="grooming-detect", help="registered model name for aliases")
     p.add_argument("--tol-fpr", type=float, default=0.02, help="allowed rise of a hard-negative scenario's FPR")

@@ -23,7 +23,7 @@ from grooming_detect.scorer import RiskScorer
 __all__ = ["ALL_SUITES", "EvaluationResult", "build_evaluators", "load_test_records", "run_evaluation"]
 
 ALL_SUITES = ("held_out", "ood", "false_positives", "functional", "bias")
-OPTIONAL_SUITES = ("feedback", "file")
+OPTIONAL_SUITES = ("feedback", "file", "real_text")
 
 
 class EvaluationResult(dict):
@@ -61,11 +61,13 @@ def build_evaluators(
     data_file: str | Path | None = None,
     feedback: str | Path | None = None,
     max_records: int = 0,
+    real_text: str | Path | None = None,
 ) -> list[Evaluator]:
     """Evaluators for ``suites`` ("all" expands to every suite whose data is available)."""
     names = list(dict.fromkeys(s for suite in suites for s in (ALL_SUITES if suite == "all" else (suite,))))
     if "all" in suites:
-        names += [s for s, given in (("file", data_file), ("feedback", feedback)) if given and s not in names]
+        given_files = (("file", data_file), ("feedback", feedback), ("real_text", real_text))
+        names += [s for s, given in given_files if given and s not in names]
     unknown = [s for s in names if s not in ALL_SUITES + OPTIONAL_SUITES]
     if unknown:
         raise ValueError(
@@ -89,6 +91,12 @@ def build_evaluators(
             if max_records:
                 ood = ood[:max_records]
             out += [HeldOutEvaluator(ood, name="ood_test"), TacticEvaluator(ood, name="ood_test_tactics")]
+        elif name == "real_text":
+            from evaluation.real_text import RealTextEvaluator, read_lines
+
+            if not real_text:
+                raise ValueError("the real_text suite needs --real-text FILE (one message per line)")
+            out.append(RealTextEvaluator(read_lines(real_text, max_records * 8 if max_records else 0)))
         elif name == "functional":
             out.append(FunctionalEvaluator())
         elif name == "bias":

@@ -54,6 +54,14 @@ def _cmd_cards(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_real(args: argparse.Namespace) -> int:
+    from training.real_text import DEFAULT_SOURCE, prepare_real_text
+
+    counts = prepare_real_text(args.src or DEFAULT_SOURCE, args.out)
+    print(", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
 def register_data(sub: argparse._SubParsersAction) -> None:
     """Add ``data generate`` (and its siblings) to the ``grooming-detect`` parser."""
     data = sub.add_parser("data", help="generate or prepare training data")
@@ -71,6 +79,10 @@ def register_data(sub: argparse._SubParsersAction) -> None:
         "--synthetic", type=Path, default=Path("data/synthetic"), help="template data for the overlap check"
     )
     cards.set_defaults(func=_cmd_cards)
+    real = data_sub.add_parser("real", help="screen and split real Thai text (Wisesight) for the false-alert check")
+    real.add_argument("--src", type=Path, default=None, help="folder with neg/neu/pos/q.txt")
+    real.add_argument("--out", type=Path, default=Path("data/real"), help="output folder")
+    real.set_defaults(func=_cmd_real)
 
 
 def _parse_overrides(items: list[str]) -> dict[str, object]:
