@@ -59,9 +59,13 @@ def test_moderate(client: TestClient, scorer, grooming_transcript, benign_transc
     assert first["flagged"] == expected.flagged
     assert first["first_alert_index"] == expected.first_alert_index
     assert abs(first["category_scores"]["grooming"] - expected.category_scores["grooming"]) < 1e-5
-    for key in ("categories", "risk_level", "thresholds", "messages", "model", "model_version"):
+    for key in ("categories", "risk_level", "thresholds", "messages", "model", "model_version", "tactics"):
         assert key in first
-    assert {"index", "category_scores", "flagged", "spans"} <= set(first["messages"][0])
+    assert {"index", "category_scores", "flagged", "spans", "tactics"} <= set(first["messages"][0])
+    assert [(t["tactic"], t["first_index"]) for t in first["tactics"]] == [
+        (t.tactic, t.first_index) for t in expected.tactics
+    ]
+    assert [m["tactics"].keys() for m in first["messages"]] == [m.tactics.keys() for m in expected.messages]
 
 
 def test_caller_thresholds_and_no_spans(client: TestClient, benign_transcript) -> None:

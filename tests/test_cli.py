@@ -74,6 +74,7 @@ def test_explain_prints_scores_and_spans(tmp_path: Path, capsys, grooming_transc
     assert main(["explain", str(src), "--id", "t-grooming", "--no-color"]) == 0
     out = capsys.readouterr().out
     assert "transcript t-grooming" in out and "[high risk]" in out
+    assert "\ntactics: " in out
     assert "[[" in out and "]]" in out  # a highlighted span
     assert len([line for line in out.splitlines() if line[:1] in ("!", " ") and "u1" in line]) >= 3
     assert main(["explain", str(src), "--id", "missing"]) == 1
