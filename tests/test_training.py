@@ -58,6 +58,20 @@ def test_loss_falls_and_metrics_are_reported(tiny_run: dict) -> None:
     assert "out-of-distribution test set" in card and "Tactic tagging" in card
 
 
+def test_ablation_compares_each_training_source_on_ood_test(tiny_run: dict) -> None:
+    metrics = tiny_run["summary"]["metrics"]
+    rows = metrics["ablation"]
+    assert list(rows) == ["templates only", "written only", "both (shipped)"]
+    written = sum(1 for _ in (tiny_run["root"] / "written" / "x00" / "part-01.jsonl").open(encoding="utf-8"))
+    assert 0 < rows["written only"]["n_train"] and rows["templates only"]["n_train"] > written
+    assert rows["templates only"]["n_train"] + rows["written only"]["n_train"] == rows["both (shipped)"]["n_train"]
+    assert rows["both (shipped)"]["pr_auc"] == metrics["ood_test"]["any"]["pr_auc"]
+    for row in rows.values():
+        assert 0.0 <= row["pr_auc"] <= 1.0 and 0.0 <= row["hard_negative_fpr"] <= 1.0
+    card = (Path(tiny_run["summary"]["model_dir"]) / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "### Ablation (on `ood_test`)" in card and "| written only |" in card
+
+
 def test_thresholds_and_calibration_come_from_ood_dev(tiny_run: dict) -> None:
     """Recomputed from the saved model on ood_dev alone, they are what the model ships."""
     from training.data import build_examples, load_splits

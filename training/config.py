@@ -154,6 +154,9 @@ class TrainConfig:
         experiment: MLflow experiment name.
         register: register the model in the MLflow registry with the ``challenger`` alias.
         baseline: also train the TF-IDF + logistic regression baseline and report it beside the model.
+        ablation: also train one fresh head member on each training source alone (templates, the
+            free-written corpus) on the same encoder, and report them beside the shipped head on the
+            first reported OOD split (the model card's ablation table).
         data: see :class:`DataConfig`.
         encoder: see :class:`EncoderConfig`.
         head: see :class:`HeadConfig`.
@@ -170,6 +173,7 @@ class TrainConfig:
     experiment: str = "grooming-detect"
     register: bool = True
     baseline: bool = True
+    ablation: bool = False
     data: DataConfig = field(default_factory=DataConfig)
     encoder: EncoderConfig = field(default_factory=EncoderConfig)
     head: HeadConfig = field(default_factory=HeadConfig)

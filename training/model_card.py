@@ -100,7 +100,8 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
                 f"| {name} | {_fmt(t['precision'])} | {_fmt(t['recall'])} | {_fmt(t['f1'])} | {int(t['support'])} |"
             )
     ablation_rows = [
-        f"| {name} | {_fmt(a['pr_auc'])} | {_fmt(a['grooming'])} | {_fmt(a['sextortion'])} | {_fmt(a['recall'])} | "
+        f"| {name} | {int(a['n_train'])} | {_fmt(a['pr_auc'])} | {_fmt(a['grooming'])} | {_fmt(a['sextortion'])} | "
+        f"{_fmt(a['recall'])} | "
         f"{_fmt(a['hard_negative_fpr'])} |"
         for name, a in metrics.get("ablation", {}).items()
     ]
@@ -239,9 +240,13 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
             [
                 f"### Ablation (on `{primary}`)",
                 "",
-                "| training data | PR-AUC risky vs benign | PR-AUC grooming | PR-AUC sextortion | recall | "
-                "hard-negative FPR |",
-                "|---|---:|---:|---:|---:|---:|",
+                "One fresh head member per training source, on the shipped encoder (tuned on both sources), "
+                "calibrated and thresholded on the selection split like the model; the last row is the shipped "
+                "head ensemble.",
+                "",
+                "| training data | training conversations | PR-AUC risky vs benign | PR-AUC grooming | "
+                "PR-AUC sextortion | recall | hard-negative FPR |",
+                "|---|---:|---:|---:|---:|---:|---:|",
                 *ablation_rows,
                 "",
             ]

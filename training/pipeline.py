@@ -23,7 +23,7 @@ from evaluation.metrics import (
     threshold_for_fpr,
 )
 from evaluation.metrics import threshold_for_precision as _threshold
-from grooming_detect.model import CATEGORIES, platt, so_far
+from grooming_detect.model import CATEGORIES, ConversationHead, platt, so_far
 from grooming_detect.tactics import TACTICS
 from training.baseline import BaselineModel
 from training.config import TrainConfig
@@ -247,6 +247,56 @@ def _train_baseline(
     return metrics
 
 
+def _ablation_row(split_metrics: dict[str, Any]) -> dict[str, float]:
+    cats = split_metrics["categories"]
+    return {
+        "pr_auc": split_metrics["any"]["pr_auc"],
+        **{c: cats[c]["pr_auc"] for c in CATEGORIES},
+        "recall": split_metrics["any"]["recall"],
+        "hard_negative_fpr": split_metrics["hard_negative_fpr_any"],
+    }
+
+
+def _ablation(
+    trainer: Trainer,
+    model: Any,
+    config: TrainConfig,
+    data: dict[str, list[Example]],
+    vectors: dict[str, list[Any]],
+    select: str,
+    metrics: dict[str, Any],
+) -> dict[str, dict[str, float]]:
+    """Which training source carries the OOD figures: one fresh head member per source, scored like the model.
+
+    Each row's head is calibrated and thresholded on the selection split by the config's own rule and read
+    on the first reported split (``ood_test`` when there is one). The encoder is the shipped one, tuned on
+    both sources: tuning it once per row would triple the training time, so the rows compare what the
+    conversation head learns from each source, not three whole models.
+    """
+    reported = _reported(data)[0]
+    slots, aggregate = model.config.speaker_slots, model.config.aggregate
+    rows: dict[str, dict[str, float]] = {}
+    sources = {"templates only": False, "written only": True}
+    for name, written in sources.items():
+        idx = [i for i, ex in enumerate(data["train"]) if (ex.meta.get("source") == "written") == written]
+        if not idx:
+            continue
+        set_seed(config.seed)
+        head = ConversationHead(model.config)
+        train = [data["train"][i] for i in idx]
+        train_vec = [vectors["train"][i] for i in idx]
+        tag = "ablation-" + ("written" if written else "templates")
+        trainer._train_member(head, 0, model.config, train, train_vec, data[select], vectors[select], name=tag)
+        sel_logits = Trainer.head_logits(head, data[select], vectors[select], slots, aggregate)
+        calibration = fit_calibration(data[select], sel_logits)
+        thresholds = _thresholds(config, data[select], [_probabilities(lg, calibration) for lg in sel_logits])
+        logits = Trainer.head_logits(head, data[reported], vectors[reported], slots, aggregate)
+        scored = evaluate_logits(data[reported], logits, calibration, thresholds)
+        rows[name] = {"n_train": len(idx), **_ablation_row(scored)}
+    rows["both (shipped)"] = {"n_train": len(data["train"]), **_ablation_row(metrics[reported])}
+    return rows
+
+
 def _reported(data: dict[str, list[Example]]) -> list[str]:
     """Splits with metrics in the model folder: the OOD sets first, then the in-distribution ones."""
     return [s for s in ("ood_test", "ood_dev", "test", "validation") if data.get(s)]
@@ -319,6 +369,10 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
             baseline_path = Path(config.checkpoint_dir) / "baseline.skops"
             metrics["baseline"] = _train_baseline(config, data, select, baseline_path)
             mlflow.log_artifact(str(baseline_path), artifact_path="baseline")
+        if config.ablation:
+            t0 = time.perf_counter()
+            metrics["ablation"] = _ablation(trainer, model, config, data, vectors, select, metrics)
+            timings["ablation_s"] = time.perf_counter() - t0
         timings["total_s"] = time.perf_counter() - started
         metrics["timings"] = timings
         metrics["history"] = {"joint": joint, "head": head}

@@ -320,10 +320,12 @@ class Trainer:
         train_vec: list[torch.Tensor],
         val: list[Example],
         val_vec: list[torch.Tensor],
+        name: str | None = None,
     ) -> list[dict[str, float]]:
+        """One member; ``name`` names its checkpoints (default: member 0 keeps the single-head names)."""
         c = self.config.head
         slots = model_config.speaker_slots
-        name = f"head{k}" if k else "head"  # member 0 keeps the single-head file names (and --resume of them)
+        name = name or (f"head{k}" if k else "head")
         optimizer = torch.optim.AdamW(head.parameters(), lr=c.lr, weight_decay=c.weight_decay)
         meta_path = self.ckpt / f"{name}.json"
         done, best, since_best, history = 0, -1.0, 0, []
