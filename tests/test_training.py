@@ -68,6 +68,8 @@ def test_ablation_compares_each_training_source_on_ood_test(tiny_run: dict) -> N
     assert rows["both (shipped)"]["pr_auc"] == metrics["ood_test"]["any"]["pr_auc"]
     for row in rows.values():
         assert 0.0 <= row["pr_auc"] <= 1.0 and 0.0 <= row["hard_negative_fpr"] <= 1.0
+        assert 0.0 <= row["selection_pr_auc"] <= 1.0
+    assert rows["both (shipped)"]["selection_pr_auc"] == metrics["ood_dev"]["any"]["pr_auc"]
     card = (Path(tiny_run["summary"]["model_dir"]) / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "### Ablation (on `ood_test`)" in card and "| written only |" in card
 

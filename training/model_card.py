@@ -100,7 +100,8 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
                 f"| {name} | {_fmt(t['precision'])} | {_fmt(t['recall'])} | {_fmt(t['f1'])} | {int(t['support'])} |"
             )
     ablation_rows = [
-        f"| {name} | {int(a['n_train'])} | {_fmt(a['pr_auc'])} | {_fmt(a['grooming'])} | {_fmt(a['sextortion'])} | "
+        f"| {name} | {int(a['n_train'])} | {_fmt(a['selection_pr_auc'])} | {_fmt(a['pr_auc'])} | "
+        f"{_fmt(a['grooming'])} | {_fmt(a['sextortion'])} | "
         f"{_fmt(a['recall'])} | "
         f"{_fmt(a['hard_negative_fpr'])} |"
         for name, a in metrics.get("ablation", {}).items()
@@ -244,9 +245,9 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
                 "calibrated and thresholded on the selection split like the model; the last row is the shipped "
                 "head ensemble.",
                 "",
-                "| training data | training conversations | PR-AUC risky vs benign | PR-AUC grooming | "
-                "PR-AUC sextortion | recall | hard-negative FPR |",
-                "|---|---:|---:|---:|---:|---:|---:|",
+                f"| training data | training conversations | PR-AUC on `{metrics['selected_on']}` | PR-AUC risky vs "
+                "benign | PR-AUC grooming | PR-AUC sextortion | recall | hard-negative FPR |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|",
                 *ablation_rows,
                 "",
             ]

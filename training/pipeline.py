@@ -269,9 +269,10 @@ def _ablation(
     """Which training source carries the OOD figures: one fresh head member per source, scored like the model.
 
     Each row's head is calibrated and thresholded on the selection split by the config's own rule and read
-    on the first reported split (``ood_test`` when there is one). The encoder is the shipped one, tuned on
-    both sources: tuning it once per row would triple the training time, so the rows compare what the
-    conversation head learns from each source, not three whole models.
+    on the first reported split (``ood_test`` when there is one); ``selection_pr_auc`` is the same on the
+    selection split, where a choice between the sources may be made (never on ``ood_test``). The encoder
+    is the shipped one, tuned on both sources: tuning it once per row would triple the training time, so
+    the rows compare what the conversation head learns from each source, not three whole models.
     """
     reported = _reported(data)[0]
     slots, aggregate = model.config.speaker_slots, model.config.aggregate
@@ -292,8 +293,13 @@ def _ablation(
         thresholds = _thresholds(config, data[select], [_probabilities(lg, calibration) for lg in sel_logits])
         logits = Trainer.head_logits(head, data[reported], vectors[reported], slots, aggregate)
         scored = evaluate_logits(data[reported], logits, calibration, thresholds)
-        rows[name] = {"n_train": len(idx), **_ablation_row(scored)}
-    rows["both (shipped)"] = {"n_train": len(data["train"]), **_ablation_row(metrics[reported])}
+        on_select = evaluate_logits(data[select], sel_logits, calibration, thresholds)
+        rows[name] = {"n_train": len(idx), "selection_pr_auc": on_select["any"]["pr_auc"], **_ablation_row(scored)}
+    rows["both (shipped)"] = {
+        "n_train": len(data["train"]),
+        "selection_pr_auc": metrics[select]["any"]["pr_auc"],
+        **_ablation_row(metrics[reported]),
+    }
     return rows
 
 
