@@ -93,3 +93,26 @@ def test_a_model_without_tactics_still_loads_and_answers_none(tmp_path: Path) ->
     scorer = RiskScorer.from_pretrained(tmp_path)
     result = scorer.score(_chat(("adult", "minor", "adult")), return_spans=False)
     assert result.tactics == [] and all(m.tactics == {} for m in result.messages)
+
+
+def test_template_tactics_can_be_left_unlabelled() -> None:
+    """With ``template_tactics: false`` only written labels teach tactics; the written ones stay known."""
+    from training.config import DataConfig
+    from training.data import build_examples
+
+    def record(source: str, **extra: object) -> dict:
+        meta = {"source": source, "grooming": 1, "sextortion": 0, "alert_at": 0, **extra}
+        messages = [{"sender": "a", "text": "อายุเท่าไหร่"}, {"sender": "b", "text": "13"}]
+        return {"id": source, "messages": messages, "metadata": meta}
+
+    splits = {
+        "train": [
+            record("written", tactics=[["age_probe"], []]),
+            record("synthetic", stages=["age_probe", "reply"]),
+        ]
+    }
+    for keep, template_known in ((True, 1.0), (False, 0.0)):
+        examples = {ex.id: ex for ex in build_examples(splits, DataConfig(template_tactics=keep), 0)["train"]}
+        assert examples["written"].tactics_mask.min() == 1.0
+        assert examples["written"].tactics[0, TACTICS.index("age_probe")] == 1.0
+        assert examples["synthetic"].tactics_mask.max() == template_known

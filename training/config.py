@@ -40,6 +40,9 @@ class DataConfig:
             (gender particles, religion, sexual identity, dialect markers; see ``training.augment``).
         role_dropout: share of training conversations whose ``role`` fields are hidden (``unknown``), so
             that the model works when callers give no roles.
+        template_tactics: learn tactics from the template stages too. Their labels come per stage, so a
+            mother's "are you home alone?" in a benign template is no tactic while the written corpus tags
+            it ``alone_check``; with this off only written labels teach the tactic layer.
     """
 
     synthetic_dir: str = "data/synthetic"
@@ -56,6 +59,7 @@ class DataConfig:
     select_on: Literal["ood_dev", "validation"] = "validation"
     counterfactual: float = 0.0
     role_dropout: float = 0.5
+    template_tactics: bool = True
 
 
 @dataclass

@@ -205,6 +205,10 @@ def build_examples(
 
             chosen = chosen + counterfactuals(chosen, config.counterfactual, seed)
         out[split] = [_example(r) for r in chosen]
+        if not config.template_tactics:
+            for ex in out[split]:
+                if ex.meta.get("source") != "written":
+                    ex.tactics_mask[:] = 0
     rng = random.Random(f"{seed}:roles")
     for split, examples in out.items():
         for ex in examples:
