@@ -196,12 +196,14 @@ def test_content_rule_on_every_template_and_slot_value() -> None:
     assert [t for t in templates + values if find_explicit(t)] == []
 
 
-@pytest.mark.parametrize("text", ["ส่งรูปนู้ดมา", "send me a nude", "NAKED", "ถอดเสื้อ"])
+@pytest.mark.parametrize("text", ["ส่งรูปนู้ดมา", "ส่งนูดมา", "send me a nude", "NAKED", "ถอดเสื้อ"])
 def test_blocklist_catches_explicit_terms(text: str) -> None:
     assert find_explicit(text)
 
 
-@pytest.mark.parametrize("text", ["ขนมอร่อย", "ชานมไข่มุก", "หีบสมบัติ", "Sussex", "essex county"])
+@pytest.mark.parametrize(
+    "text", ["ขนมอร่อย", "ชานมไข่มุก", "หีบสมบัติ", "แม่หนูด้วย", "หนูดูการ์ตูน", "Sussex", "essex county"]
+)
 def test_blocklist_spares_ordinary_words(text: str) -> None:
     assert find_explicit(text) == []
 

@@ -80,8 +80,10 @@ EXPLICIT_TERMS: tuple[str, ...] = (
 
 _BOUNDARY_LATIN = {"sex", "sexy", "bra ", "nude", "nudes", "naked", "boob", "porn"}
 _THAI_WORD_EXCEPTIONS = {
-    # Thai substrings that occur inside ordinary words (หีบ, a chest): the pattern skips them.
+    # Thai substrings that occur inside ordinary words (หีบ, a chest; หนูดู, "I look", where หนู is
+    # the child's own pronoun): the pattern skips them.
     "หี": r"หี(?!บ)",
+    "นูด": r"(?<!ห)นูด",
 }
 
 
