@@ -7,7 +7,8 @@ outputs a logit per category after every message: the risk of the conversation s
 A saved model is a folder of safe formats only:
 ``config.json``, ``head.safetensors``, ``adapter/`` (peft LoRA weights, safetensors) or
 ``encoder.safetensors`` (full fine-tuning), ``calibration.json``, ``thresholds.json``, ``labels.json``,
-``tactics.json`` (per-tactic thresholds, models with tactics).
+``tactics.json`` (per-tactic thresholds, models with tactics), ``tactic_tagger.json`` and
+``tactic_tagger.safetensors`` (the lexical tactic tagger, ``grooming_detect.lexical``, from 0.4.1).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from grooming_detect.encoder import ENCODER_NAME, HIDDEN_SIZE, QUERY_PREFIX, load_encoder, mean_pool
+from grooming_detect.lexical import TAGGER_FILES, LexicalTagger
 from grooming_detect.normalize import normalize_text
 from grooming_detect.tactics import ROLE_INDEX
 
@@ -41,8 +43,9 @@ __all__ = [
 ]
 
 CATEGORIES = ("grooming", "sextortion")
-FORMAT_VERSION = 2
-"""2 added per-message tactic logits and the role input (0.4.0); folders of version 1 still load."""
+FORMAT_VERSION = 3
+"""2 added per-message tactic logits and the role input (0.4.0), 3 the optional lexical tactic tagger (0.4.1);
+folders of earlier versions still load."""
 
 
 @dataclass
@@ -281,6 +284,7 @@ class RiskModel(nn.Module):
         calibration: dict[str, dict[str, float]] | None = None,
         thresholds: dict[str, float] | None = None,
         tactic_thresholds: dict[str, float] | None = None,
+        tagger: LexicalTagger | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -289,6 +293,7 @@ class RiskModel(nn.Module):
         self.calibration = calibration or {c: {"scale": 1.0, "bias": 0.0} for c in config.categories}
         self.thresholds = thresholds or dict.fromkeys(config.categories, 0.5)
         self.tactic_thresholds = tactic_thresholds or dict.fromkeys(config.tactics, 0.5)
+        self.tagger = tagger
         self.path: Path | None = None  # the folder it was loaded from, if any
 
     @classmethod
@@ -300,6 +305,17 @@ class RiskModel(nn.Module):
     def probabilities(self, logits: np.ndarray) -> np.ndarray:
         """Logits (..., C) -> probabilities with the per-category Platt scaling fitted on validation."""
         return platt(logits, self.calibration, self.config.categories)
+
+    def tactic_probs(self, vectors: torch.Tensor, texts: Sequence[str]) -> np.ndarray:
+        """Each message's tactic probabilities (N, K): the head's tactic layer, blended with the lexical
+        tagger where the model has one. Only what is reported changes; the head reads its own layer."""
+        with torch.inference_mode():
+            probs = torch.sigmoid(self.head.tactic_logits(vectors)).double().numpy()
+        if self.tagger is not None and probs.shape[-1]:
+            if self.tagger.tactics != self.config.tactics:
+                raise ValueError("the tactic tagger's tactics differ from the head's")
+            probs = self.tagger.blend(probs, texts)
+        return probs
 
     # --- persistence -------------------------------------------------------------------------------------
 
@@ -313,6 +329,10 @@ class RiskModel(nn.Module):
         _write_json(path / "labels.json", {"categories": list(self.config.categories)})
         if self.config.tactics:
             _write_json(path / "tactics.json", {"thresholds": self.tactic_thresholds})
+        for name in TAGGER_FILES:
+            (path / name).unlink(missing_ok=True)
+        if self.tagger is not None:
+            self.tagger.save(path)
         if self.config.finetune == "lora":
             adapter = path / "adapter"
             self.encoder.model.save_pretrained(str(adapter), safe_serialization=True)
@@ -351,6 +371,7 @@ class RiskModel(nn.Module):
             calibration=_read_json(path / "calibration.json"),
             thresholds=_read_json(path / "thresholds.json"),
             tactic_thresholds=_read_json(path / "tactics.json")["thresholds"] if config.tactics else None,
+            tagger=LexicalTagger.load(path) if config.tactics else None,
         )
         model.path = path
         return model.eval()

@@ -130,8 +130,10 @@ class RiskScorer:
     ) -> None:
         head = self.model.head
         names = self.model.config.tactics
+        tactic_probs = None
+        if names and len(vectors):
+            tactic_probs = self.model.tactic_probs(vectors, [m.text for m in messages])
         with torch.inference_mode():
-            tactic_probs = torch.sigmoid(head.tactic_logits(vectors)).double().numpy() if len(vectors) else None
             for i, (message, vector) in enumerate(zip(messages, vectors, strict=True)):
                 index = len(state.messages)
                 slot = torch.tensor([[self._slot(state, message.sender)]])

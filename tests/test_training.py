@@ -100,6 +100,14 @@ def test_thresholds_and_calibration_come_from_ood_dev(tiny_run: dict) -> None:
     probs = [model.probabilities(lg) for lg in logits]
     assert _thresholds(config, dev, probs) == pytest.approx(model.thresholds, abs=1e-4)
     assert set(model.tactic_thresholds) == set(model.config.tactics) and model.config.roles
+    # the lexical tagger's blend and the tactic thresholds are chosen on ood_dev too
+    from training.tactic_tagger import choose_blend
+
+    assert model.tagger is not None
+    head = np.concatenate(Trainer.tactic_probs(model.head, vectors))
+    weight, cuts, _ = choose_blend(model.tagger, head, dev)
+    assert weight == model.tagger.weight == tiny_run["summary"]["metrics"]["tactic_tagger"]["weight"]
+    assert cuts == pytest.approx(model.tactic_thresholds, abs=1e-3)
 
 
 def test_mlflow_run_holds_params_metrics_and_datasets(tiny_run: dict) -> None:

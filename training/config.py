@@ -121,6 +121,12 @@ class HeadConfig:
             to its GRU (multi-task); off gives the pre-0.4.0 head.
         tactic_weight: weight of the per-message tactic loss while training the head.
         roles: the head reads ``Message.role``.
+        lexical_tactics: also fit the lexical tactic tagger (``grooming_detect.lexical``: character n-gram
+            TF-IDF and a logistic regression per tactic, on messages with known tactics) and blend it with the
+            head's tactic layer; the blend weight and tactic thresholds are chosen on the selection split.
+        lexical_ngrams: shortest and longest character n-gram of the tagger.
+        lexical_min_df: n-grams in fewer training messages are left out.
+        lexical_c: inverse L2 strength of the tagger's logistic regressions.
     """
 
     hidden: int = 256
@@ -137,6 +143,10 @@ class HeadConfig:
     tactics: bool = False
     tactic_weight: float = 1.0
     roles: bool = False
+    lexical_tactics: bool = False
+    lexical_ngrams: tuple[int, int] = (2, 4)
+    lexical_min_df: int = 2
+    lexical_c: float = 10.0
 
 
 @dataclass
@@ -204,6 +214,12 @@ def _build(cls: type, values: dict[str, Any], where: str) -> Any:
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise ValueError(f"{where}.{name}: expected a number")
             kwargs[name] = type(default)(value)
+        elif isinstance(default, tuple):
+            if not isinstance(value, list | tuple) or len(value) != len(default):
+                raise ValueError(f"{where}.{name}: expected a list of {len(default)}")
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+                raise ValueError(f"{where}.{name}: expected whole numbers")
+            kwargs[name] = tuple(value)
         elif isinstance(default, list) and not isinstance(value, list):
             raise ValueError(f"{where}.{name}: expected a list")
         else:
@@ -240,6 +256,11 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         raise ValueError("config.head.aggregate: one of max, last")
     if config.head.members < 1:
         raise ValueError("config.head.members: must be at least 1")
+    low, high = config.head.lexical_ngrams
+    if not 1 <= low <= high <= 8:
+        raise ValueError("config.head.lexical_ngrams: [shortest, longest] with 1 <= shortest <= longest <= 8")
+    if config.head.lexical_min_df < 1 or config.head.lexical_c <= 0:
+        raise ValueError("config.head.lexical_min_df must be at least 1 and lexical_c above 0")
     if config.data.select_on not in ("ood_dev", "validation"):
         raise ValueError("config.data.select_on: one of ood_dev, validation")
     for name in ("written_validation", "counterfactual", "role_dropout"):

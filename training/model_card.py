@@ -83,6 +83,7 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
     baseline = metrics.get("baseline", {})
     timings = metrics["timings"]
     select = metrics.get("selected_on", "validation")
+    tagger_f1 = metrics.get("tactic_tagger", {}).get("selection_macro_f1_by_weight", {})
     quality = []
     for split in splits:
         quality += _quality_table(metrics[split], f"model, {split}")
@@ -156,6 +157,20 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
                 f"best F1 on `{select}`. Trained together with the conversation heads."
             ]
             if config.head.tactics
+            else []
+        ),
+        *(
+            [
+                "- Lexical tactic tagger (`grooming_detect.lexical`): character "
+                f"{config.head.lexical_ngrams[0]}-{config.head.lexical_ngrams[1]}-gram TF-IDF "
+                f"({metrics['tactic_tagger']['n_ngrams']} n-grams) and a logistic regression per tactic, trained "
+                "on the messages whose tactics are labelled; its probabilities are blended with the heads' with "
+                f"weight {metrics['tactic_tagger']['weight']:g}, chosen with the tactic thresholds on "
+                f"`{select}` (macro-F1 there by weight: "
+                + ", ".join(f"{w}: {_fmt(f)}" for w, f in tagger_f1.items())
+                + "). It changes the tactics reported, not the risk scores."
+            ]
+            if "tactic_tagger" in metrics
             else []
         ),
         f"- Thresholds: per category, the lowest reaching precision {config.target_precision} on `{select}`"

@@ -23,12 +23,13 @@ from evaluation.metrics import (
     threshold_for_fpr,
 )
 from evaluation.metrics import threshold_for_precision as _threshold
-from grooming_detect.model import CATEGORIES, ConversationHead, platt, so_far
+from grooming_detect.model import CATEGORIES, ConversationHead, RiskModel, platt, so_far
 from grooming_detect.tactics import TACTICS
 from training.baseline import BaselineModel
 from training.config import TrainConfig
 from training.data import Example, build_examples, load_splits
 from training.model_card import write_model_card
+from training.tactic_tagger import choose_blend, fit_tagger
 from training.trainer import Trainer, set_seed
 
 __all__ = ["evaluate_logits", "fit_calibration", "train"]
@@ -303,6 +304,35 @@ def _ablation(
     return rows
 
 
+def _fit_tagger(
+    config: TrainConfig,
+    model: RiskModel,
+    data: dict[str, list[Example]],
+    head_tactics: dict[str, list[np.ndarray]],
+    select: str,
+) -> tuple[dict[str, list[np.ndarray]], dict[str, Any]]:
+    """Fit the lexical tactic tagger on the training split, choose its blend and thresholds on ``select``;
+    returns the blended tactic probabilities of the selection and reported splits and a summary."""
+    h = config.head
+    tagger = fit_tagger(
+        data["train"], ngram_range=h.lexical_ngrams, min_df=h.lexical_min_df, c=h.lexical_c, seed=config.seed
+    )
+    weight, cuts, tried = choose_blend(tagger, np.concatenate(head_tactics[select]), data[select])
+    tagger.weight = weight
+    model.tagger = tagger
+    model.tactic_thresholds = cuts
+    blended = {}
+    for s in dict.fromkeys([select, *_reported(data)]):
+        texts = [t for ex in data[s] for t in ex.texts]
+        blended[s] = [tagger.blend(np.concatenate(head_tactics[s]), texts)] if texts else []
+    report = {
+        "n_ngrams": len(tagger.vocabulary),
+        "weight": weight,
+        "selection_macro_f1_by_weight": {str(w): f for w, f in tried.items()},
+    }
+    return blended, report
+
+
 def _reported(data: dict[str, list[Example]]) -> list[str]:
     """Splits with metrics in the model folder: the OOD sets first, then the in-distribution ones."""
     return [s for s in ("ood_test", "ood_dev", "test", "validation") if data.get(s)]
@@ -361,12 +391,19 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
         val_probs = [_probabilities(lg, model.calibration) for lg in logits[select]]
         model.thresholds = _thresholds(config, data[select], val_probs)
         tactics = {s: Trainer.tactic_probs(model.head, vectors[s]) for s in data} if model.config.tactics else {}
-        if tactics:
+        tagger_report: dict[str, Any] | None = None
+        if tactics and config.head.lexical_tactics:
+            t0 = time.perf_counter()
+            tactics, tagger_report = _fit_tagger(config, model, data, tactics, select)
+            timings["tactic_tagger_s"] = time.perf_counter() - t0
+        elif tactics:
             y = np.concatenate([ex.tactics for ex in data[select]])
             mask = np.concatenate([ex.tactics_mask for ex in data[select]])
             cuts = tactic_thresholds(y, np.concatenate(tactics[select]), mask)
             model.tactic_thresholds = {t: float(cuts[i]) for i, t in enumerate(TACTICS)}
         metrics: dict[str, Any] = {"selected_on": select}
+        if tagger_report is not None:
+            metrics["tactic_tagger"] = tagger_report
         for s in _reported(data):
             metrics[s] = evaluate_logits(data[s], logits[s], model.calibration, model.thresholds)
             if tactics:
