@@ -109,10 +109,14 @@ def test_template_tactics_can_be_left_unlabelled() -> None:
         "train": [
             record("written", tactics=[["age_probe"], []]),
             record("synthetic", stages=["age_probe", "reply"]),
-        ]
+        ],
+        # the OOD sets are written too: their labels stay known, or tactic thresholds would be chosen on nothing
+        "ood_dev": [record("ood_dev", tactics=[["age_probe"], []])],
     }
     for keep, template_known in ((True, 1.0), (False, 0.0)):
-        examples = {ex.id: ex for ex in build_examples(splits, DataConfig(template_tactics=keep), 0)["train"]}
-        assert examples["written"].tactics_mask.min() == 1.0
-        assert examples["written"].tactics[0, TACTICS.index("age_probe")] == 1.0
+        built = build_examples(splits, DataConfig(template_tactics=keep, counterfactual=0.0), 0)
+        examples = {ex.id: ex for ex in built["train"] + built["ood_dev"]}
+        for written in ("written", "ood_dev"):
+            assert examples[written].tactics_mask.min() == 1.0
+            assert examples[written].tactics[0, TACTICS.index("age_probe")] == 1.0
         assert examples["synthetic"].tactics_mask.max() == template_known

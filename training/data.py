@@ -66,7 +66,7 @@ class Example:
         return speaker_slots(self.senders, slots)
 
 
-def _example(record: Mapping[str, Any]) -> Example:
+def _example(record: Mapping[str, Any], template_tactics: bool = True) -> Example:
     meta = dict(record["metadata"])
     n = len(record["messages"])
     labels = np.array([int(meta.get(c) or 0) for c in CATEGORIES], dtype=np.float32)
@@ -91,7 +91,7 @@ def _example(record: Mapping[str, Any]) -> Example:
         for t, tags in enumerate(written):
             for tag in tags:
                 tactics[t, TACTICS.index(tag)] = 1.0
-    elif isinstance(stages, list) and len(stages) == n:
+    elif isinstance(stages, list) and len(stages) == n and template_tactics:
         tactics_mask[:] = 1
         for tactic in UNLABELLED_IN_TEMPLATES:
             tactics_mask[:, TACTICS.index(tactic)] = 0
@@ -204,11 +204,8 @@ def build_examples(
             from training.augment import counterfactuals
 
             chosen = chosen + counterfactuals(chosen, config.counterfactual, seed)
-        out[split] = [_example(r) for r in chosen]
-        if not config.template_tactics:
-            for ex in out[split]:
-                if ex.meta.get("source") != "written":
-                    ex.tactics_mask[:] = 0
+        # written labels (the corpus and the OOD sets) are always known; template stages only when asked
+        out[split] = [_example(r, config.template_tactics) for r in chosen]
     rng = random.Random(f"{seed}:roles")
     for split, examples in out.items():
         for ex in examples:
