@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -266,6 +267,11 @@ def _word_ngrams(text: str, n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
+def _letters(text: str) -> int:
+    """Characters that are not combining marks (Thai above and below vowels, tone marks)."""
+    return sum(1 for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch) != "Mn")
+
+
 def ngram_overlap(
     target: Sequence[Mapping[str, Any]], sources: Sequence[Mapping[str, Any]], n: int = 4
 ) -> dict[str, float]:
@@ -273,8 +279,10 @@ def ngram_overlap(
 
     ``ngram_share``: share of the target's distinct word n-grams (newmm words) found in the sources;
     ``message_copies``: share of target messages whose normalized text occurs verbatim in the sources
-    (messages of under 12 characters, such as "555" or "ok", are left out); ``max_jaccard``: the highest
-    character 5-gram Jaccard similarity of a target conversation to any source conversation.
+    (messages of under 12 letters, such as "555", "ok" or "ขอบคุณค่ะพี่", are left out: Thai vowel and tone
+    marks are characters of their own, so a two-word thanks is 12 characters but 9 letters, and every writer
+    types it); ``max_jaccard``: the highest character 5-gram Jaccard similarity of a target conversation to
+    any source conversation.
     """
     src_grams: set[tuple[str, ...]] = set()
     src_messages: set[str] = set()
@@ -289,7 +297,7 @@ def ngram_overlap(
         for m in r["messages"]:
             norm = normalize_text(m["text"]).text
             tgt_grams |= _word_ngrams(norm, n)
-            if len(norm.strip()) >= 12:
+            if _letters(norm.strip()) >= 12:
                 total += 1
                 copies += norm.strip() in src_messages
     sim = _jaccard([_char_ngrams(_text(r), 5) for r in target], [_char_ngrams(_text(r), 5) for r in sources])

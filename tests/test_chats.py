@@ -174,3 +174,16 @@ def test_ood_sets_share_no_conversations_with_training(committed: dict[str, list
         overlap = ngram_overlap(committed[name], committed["written"])
         assert overlap["max_jaccard"] < 0.6, name
         assert overlap["message_copies"] < 0.02, name
+
+
+def test_a_stock_thanks_is_no_copied_message() -> None:
+    """Thai vowel and tone marks are characters of their own: "ขอบคุณค่ะพี่" is 12 characters, 9 letters."""
+
+    def chat(*texts: str) -> dict:
+        return {"id": "c", "messages": [{"sender": str(i % 2), "text": t} for i, t in enumerate(texts)]}
+
+    thanks, sentence = "ขอบคุณค่ะพี่", "พรุ่งนี้เจอกันที่หน้าโรงเรียนนะ"
+    assert len(thanks) == 12
+    overlap = ngram_overlap([chat(thanks, sentence)], [chat(thanks, sentence, "โอเค")])
+    assert overlap["message_copies"] == 1.0  # the sentence counts, the thanks is left out
+    assert ngram_overlap([chat(thanks, "ไปก่อนนะ")], [chat(thanks)])["message_copies"] == 0.0

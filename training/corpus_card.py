@@ -112,7 +112,7 @@ def _set_section(name: str, f: Mapping[str, Any]) -> list[str]:
 
 def _overlap_rows(overlap: Mapping[str, Mapping[str, float]]) -> list[str]:
     rows = [
-        "| target vs source | shared word 4-grams | copied messages (12+ chars) | closest pair (Jaccard) | "
+        "| target vs source | shared word 4-grams | copied messages (12+ letters) | closest pair (Jaccard) | "
         "mean closest (Jaccard) |",
         "|---|---:|---:|---:|---:|",
     ]
@@ -191,7 +191,8 @@ def render_cards(figures: Mapping[str, Any]) -> tuple[str, str]:
         "## Overlap with the training sources",
         "",
         "Shared word 4-grams: share of the set's distinct 4-grams (newmm words, normalized text) that occur in "
-        "the source. Copied messages: share of messages of 12 or more characters found verbatim in the source. "
+        "the source. Copied messages: share of messages of 12 or more letters (Thai vowel and tone marks not "
+        "counted) found verbatim in the source. "
         "Closest pair: the highest character 5-gram Jaccard similarity between a conversation of the set and "
         "any conversation of the source.",
         "",
