@@ -21,6 +21,7 @@ from sklearn.metrics import (
 
 __all__ = [
     "alert_delays",
+    "allowed_false_positives",
     "at_threshold",
     "expected_calibration_error",
     "false_positive_rate",
@@ -93,6 +94,19 @@ def threshold_for_precision(y_true: Sequence[int], scores: Sequence[float], targ
     return float(s_sorted[best])
 
 
+def allowed_false_positives(n: int, max_fpr: float, confidence: float | None = None) -> int:
+    """How many of ``n`` negatives may be flagged: ``max_fpr`` of them, or with ``confidence`` the most whose
+    one-sided Clopper-Pearson upper bound stays within ``max_fpr`` (0 when too few to vouch for any flag)."""
+    if confidence is None:
+        return int(np.floor(max_fpr * n + 1e-9))
+    from scipy.stats import beta
+
+    flagged = np.arange(n + 1)
+    upper = np.where(flagged < n, beta.ppf(confidence, flagged + 1, np.maximum(n - flagged, 1)), 1.0)
+    within = np.flatnonzero(upper <= max_fpr)
+    return int(within.max()) if len(within) else 0
+
+
 def threshold_for_fpr(negative_scores: Sequence[float], max_fpr: float, confidence: float | None = None) -> float:
     """Lowest threshold that flags at most ``max_fpr`` of these negatives (``score >= threshold`` flags).
 
@@ -103,17 +117,9 @@ def threshold_for_fpr(negative_scores: Sequence[float], max_fpr: float, confiden
     """
     s = np.sort(np.asarray(negative_scores, dtype=float))[::-1]
     n = len(s)
-    if confidence is None:
-        allowed = int(np.floor(max_fpr * n + 1e-9))
-    else:
-        from scipy.stats import beta
-
-        flagged = np.arange(n + 1)
-        upper = np.where(flagged < n, beta.ppf(confidence, flagged + 1, np.maximum(n - flagged, 1)), 1.0)
-        within = np.flatnonzero(upper <= max_fpr)
-        if not len(within):  # too few negatives to vouch for any flag: flag none of them
-            return float(np.nextafter(s[0], np.inf)) if n else float("-inf")
-        allowed = int(within.max())
+    allowed = allowed_false_positives(n, max_fpr, confidence)
+    if allowed == 0 and n:  # flag none of them
+        return float(np.nextafter(s[0], np.inf))
     if allowed >= n:
         return float("-inf")
     # flag only scores strictly above the first negative over the budget

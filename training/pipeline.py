@@ -14,6 +14,7 @@ from sklearn.linear_model import LogisticRegression
 
 from evaluation.metrics import (
     alert_delays,
+    allowed_false_positives,
     at_threshold,
     false_positive_rate,
     pr_auc,
@@ -69,19 +70,35 @@ def choose_thresholds(
     hard negatives (family, teachers, debts...) is flagged: precision alone is set by how many ordinary chats
     there are, while hard negatives are the chats moderators most often see flagged wrongly. ``confidence``
     asks that share to hold as an upper confidence bound (see ``threshold_for_fpr``).
+
+    The cap holds for the conversation's flag, not only per category: a moderator sees a hard negative
+    flagged for grooming or for sextortion alike, and two categories each within 2% can flag 4% together.
+    Where they do, thresholds are raised one hard negative at a time, each time in the category that loses
+    the fewest detected positives.
     """
     labels = np.stack([ex.labels for ex in examples])
     final = np.stack([p[-1] for p in probs])
     hard = np.array([bool(ex.meta.get("hard_negative")) for ex in examples])
-    out = {}
-    for j, c in enumerate(CATEGORIES):
-        threshold = _threshold(labels[:, j], final[:, j], target)
+    cuts = np.zeros(len(CATEGORIES))
+    for j in range(len(CATEGORIES)):
+        cuts[j] = _threshold(labels[:, j], final[:, j], target)
         negatives = hard & (labels[:, j] == 0)
         if max_hard_negative_fpr is not None and negatives.any():
-            cap = threshold_for_fpr(final[negatives, j], max_hard_negative_fpr, confidence)
-            threshold = max(threshold, cap)
-        out[c] = threshold
-    return out
+            cuts[j] = max(cuts[j], threshold_for_fpr(final[negatives, j], max_hard_negative_fpr, confidence))
+    benign = hard & (labels.max(axis=1) == 0)
+    if max_hard_negative_fpr is not None and benign.any():
+        scores = final[benign]
+        allowed = allowed_false_positives(int(benign.sum()), max_hard_negative_fpr, confidence)
+        while (flagged := scores >= cuts).any(axis=1).sum() > allowed:
+            best: tuple[int, int, float] | None = None
+            for j in np.flatnonzero(flagged.any(axis=0)):
+                raised = float(np.nextafter(scores[flagged[:, j], j].min(), np.inf))
+                lost = int(((final[:, j] >= cuts[j]) & (final[:, j] < raised) & (labels[:, j] == 1)).sum())
+                if best is None or lost < best[0]:
+                    best = (lost, int(j), raised)
+            assert best is not None
+            cuts[best[1]] = best[2]
+    return {c: float(cuts[j]) for j, c in enumerate(CATEGORIES)}
 
 
 def _thresholds(config: TrainConfig, examples: Sequence[Example], probs: Sequence[np.ndarray]) -> dict[str, float]:
