@@ -58,9 +58,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from grooming_detect.jsonl import LineError, iter_transcripts
     from grooming_detect.scorer import RiskScorer
 
+    items = list(iter_transcripts(args.input))
+    if not items:
+        print(f"{args.input}: the file held no transcripts; nothing scored", file=sys.stderr)
+        return 1
     scorer = RiskScorer.from_pretrained(args.model)
     thresholds = scorer.resolve_thresholds(_parse_thresholds(args.threshold))
-    items = list(iter_transcripts(args.input))
     errors = [item for _, item in items if isinstance(item, LineError)]
     for error in errors:
         print(f"{args.input}: {error}", file=sys.stderr)

@@ -18,6 +18,7 @@ import os
 import shutil
 import struct
 import tempfile
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -416,13 +417,32 @@ def ensure_encoder(cache_dir: Path | None = None, *, verify: bool = True, source
     return target
 
 
+@contextlib.contextmanager
+def quiet_loading() -> Iterator[None]:
+    """Load weights without transformers' per-load progress bar and its deprecation notice
+    (``is_gradient_checkpointing``): every CLI command and server start printed them. Restores the
+    caller's progress-bar setting and warning filters afterwards."""
+    from transformers.utils import logging as hf_logging
+
+    enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*is_gradient_checkpointing", category=FutureWarning)
+            yield
+    finally:
+        if enabled:
+            hf_logging.enable_progress_bar()
+
+
 def load_encoder(
     cache_dir: Path | None = None, *, verify: bool = True
 ) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """Load the plain HF ``BertModel`` (eval mode, no pooler: e5 uses mean pooling) and its tokenizer."""
     path = ensure_encoder(cache_dir, verify=verify)
-    model = AutoModel.from_pretrained(path, add_pooling_layer=False).eval()
-    return model, AutoTokenizer.from_pretrained(path)
+    with quiet_loading():
+        model = AutoModel.from_pretrained(path, add_pooling_layer=False).eval()
+        return model, AutoTokenizer.from_pretrained(path)
 
 
 def mean_pool(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:

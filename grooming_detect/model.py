@@ -24,7 +24,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from grooming_detect.encoder import ENCODER_NAME, HIDDEN_SIZE, QUERY_PREFIX, load_encoder, mean_pool
+from grooming_detect.encoder import ENCODER_NAME, HIDDEN_SIZE, QUERY_PREFIX, load_encoder, mean_pool, quiet_loading
 from grooming_detect.lexical import TAGGER_FILES, LexicalTagger
 from grooming_detect.normalize import normalize_text
 from grooming_detect.tactics import ROLE_INDEX
@@ -359,7 +359,8 @@ class RiskModel(nn.Module):
         if config.finetune == "lora":
             from peft import PeftModel
 
-            base = PeftModel.from_pretrained(base, str(path / "adapter")).merge_and_unload()
+            with quiet_loading():
+                base = PeftModel.from_pretrained(base, str(path / "adapter")).merge_and_unload()
         elif config.finetune == "full":
             base.load_state_dict(load_file(str(path / "encoder.safetensors")))
         head = build_head(config)

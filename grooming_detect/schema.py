@@ -69,8 +69,14 @@ class Message(BaseModel):
 
     sender: str = Field(min_length=1, max_length=256, description="Sender id as the platform knows it.")
     text: str = Field(description="Message text exactly as the moderator sees it.")
-    timestamp: datetime | None = None
-    role: Role = "unknown"
+    timestamp: datetime | None = Field(
+        default=None, description="When it was sent. Metadata only: the model reads message order, not time."
+    )
+    role: Role = Field(
+        default="unknown",
+        description="adult, minor or unknown, where the platform knows it; models from 0.4.0 read it "
+        "(a stranger's and a parent's 'are you alone?' differ).",
+    )
 
     @field_validator("text")
     @classmethod

@@ -70,6 +70,7 @@ class _State:
     speakers: dict[str, int] = field(default_factory=dict)
     running: np.ndarray | None = None
     first_alert: int | None = None
+    first_alerts: dict[str, int] = field(default_factory=dict)
     messages: list[MessageScore] = field(default_factory=list)
     tactics: dict[str, TacticSeen] = field(default_factory=dict)
 
@@ -151,6 +152,9 @@ class RiskScorer:
                 flagged = any(scores[c] >= thresholds[c] for c in self.categories)
                 if flagged and state.first_alert is None:
                     state.first_alert = index
+                for c in self.categories:
+                    if scores[c] >= thresholds[c]:
+                        state.first_alerts.setdefault(c, index)
                 spans = []
                 if return_spans:
                     spans = explain_message(self, message.text, slot, previous, step, thresholds, role)
@@ -188,6 +192,7 @@ class RiskScorer:
             flagged=any(categories.values()),
             risk_level=_risk_level(last, thresholds),
             first_alert_index=state.first_alert,
+            first_alert_by_category={c: state.first_alerts.get(c) for c in self.categories},
             thresholds=dict(thresholds),
             tactics=[
                 seen.model_copy() for seen in sorted(state.tactics.values(), key=lambda s: (s.first_index, s.tactic))

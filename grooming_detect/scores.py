@@ -67,6 +67,10 @@ class TranscriptScore(BaseModel):
         description="high: flagged; medium: some score at or above half its threshold; low: otherwise."
     )
     first_alert_index: int | None = Field(description="First message at which some category crossed its threshold.")
+    first_alert_by_category: dict[str, int | None] = Field(
+        default_factory=dict,
+        description="Per category, the first message at which it crossed its threshold (null: never).",
+    )
     thresholds: dict[str, float]
     tactics: list[TacticSeen] = Field(
         default_factory=list,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,28 @@ def test_explain_prints_scores_and_spans(tmp_path: Path, capsys, grooming_transc
     assert "[[" in out and "]]" in out  # a highlighted span
     assert len([line for line in out.splitlines() if line[:1] in ("!", " ") and "u1" in line]) >= 3
     assert main(["explain", str(src), "--id", "missing"]) == 1
+
+
+def test_scoring_an_empty_file_says_it_held_no_transcripts(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "empty.jsonl"
+    src.write_text("\n\n", encoding="utf-8")
+    assert main(["score", str(src), "-o", str(tmp_path / "out.jsonl")]) == 1
+    assert "held no transcripts" in capsys.readouterr().err
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_console_script_prints_no_library_noise_on_load(tmp_path: Path, benign_transcript) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_transcripts(src, [benign_transcript])
+    exe = Path(sys.executable).with_name("grooming-detect")
+    proc = subprocess.run(
+        [str(exe), "score", str(src), "-o", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+        timeout=300,
+    )
+    assert "Loading weights" not in proc.stderr and "Warning" not in proc.stderr, proc.stderr
+    assert re.fullmatch(r"scored 1 transcript\(s\), [01] flagged; skipped 0 invalid line\(s\)", proc.stderr.strip())
+    assert json.loads(out.read_text(encoding="utf-8"))["id"] == benign_transcript.id

@@ -77,6 +77,7 @@ def test_stream_equals_batch(scorer, grooming_transcript, sextortion_transcript,
             session.add(message)
         streamed = session.add(transcript.messages[2:])
         assert streamed.first_alert_index == whole.first_alert_index
+        assert streamed.first_alert_by_category == whole.first_alert_by_category
         assert streamed.categories == whole.categories and streamed.risk_level == whole.risk_level
         for a, b in zip(streamed.messages, whole.messages, strict=True):
             assert _close(a.category_scores, b.category_scores) and _close(a.step_scores, b.step_scores)
@@ -150,3 +151,17 @@ def test_load_errors(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         RiskScorer.from_pretrained(tmp_path / "missing")
     assert resolve_model_path("some/dir") == Path("some/dir")
+
+
+def test_first_alert_per_category(scorer: RiskScorer, grooming_transcript: Transcript) -> None:
+    """Each category's first alert is its first message at or above its threshold, whatever came after."""
+    thresholds = {"grooming": 0.3, "sextortion": 0.0}  # sextortion alerts at once, grooming when it rises
+    result = scorer.score(grooming_transcript, thresholds=thresholds, return_spans=False)
+    for category, threshold in thresholds.items():
+        hits = [m.index for m in result.messages if m.category_scores[category] >= threshold]
+        assert result.first_alert_by_category[category] == (hits[0] if hits else None)
+    assert result.first_alert_by_category["sextortion"] == 0
+    firsts = [i for i in result.first_alert_by_category.values() if i is not None]
+    assert result.first_alert_index == min(firsts)
+    quiet = scorer.score(grooming_transcript, thresholds={"grooming": 1.0, "sextortion": 1.0}, return_spans=False)
+    assert quiet.first_alert_by_category == {"grooming": None, "sextortion": None} and quiet.first_alert_index is None
