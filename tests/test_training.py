@@ -197,6 +197,13 @@ def test_resume_continues_an_interrupted_run(tiny_run: dict) -> None:
         assert now[:2] == done  # finished epochs are kept, not redone
     assert after["joint"] == before["joint"]  # the finished joint stage is not rerun
     assert {p: p.stat().st_mtime_ns for p in ckpt.glob("vectors-*.safetensors")} == vectors  # cache reused
+    # what the whole training cost is reported, not only the resume: stage times add up over the runs
+    spent, again = first["metrics"]["timings"], resumed["metrics"]["timings"]
+    assert spent["runs"] == 1 and again["runs"] == 2
+    for stage in ("joint_tuning_s", "encoding_s", "head_s", "total_s"):
+        assert again[stage] > spent[stage]
+    card = (Path(resumed["model_dir"]) / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "summed over 2 runs" in card
 
 
 def test_baseline_skops_round_trip_and_refuses_untrusted(tmp_path: Path) -> None:

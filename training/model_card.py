@@ -11,6 +11,9 @@ from training.config import TrainConfig
 __all__ = ["write_model_card"]
 
 
+MAX_SCENARIO_ROWS = 40
+
+
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return "n/a" if math.isnan(value) else f"{value:.3f}"
@@ -93,7 +96,12 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
     any_rows += [_any_row(f"baseline, {s}", baseline[s]) for s in splits if s in baseline]
     dialects = main["any"]["roc_auc_by_dialect"]
     dialect_rows = [f"| {d} | {_fmt(v)} |" for d, v in dialects.items()]
-    fpr_rows = [f"| {name} | {_fmt(v)} |" for name, v in main["fpr_by_scenario"].items()]
+    # written sets give nearly every chat a scenario of its own: the card lists those flagged, worst first
+    # (metrics.json keeps them all)
+    flagged_scenarios = sorted(((v, n) for n, v in main["fpr_by_scenario"].items() if v > 0), reverse=True)
+    fpr_rows = [f"| {name} | {_fmt(v)} |" for v, name in flagged_scenarios[:MAX_SCENARIO_ROWS]]
+    scenarios_left = len(flagged_scenarios) - len(fpr_rows)
+    scenarios_clean = len(main["fpr_by_scenario"]) - len(flagged_scenarios)
     tactic_rows = []
     if "tactics" in main:
         for name, t in main["tactics"]["tactics"].items():
@@ -176,7 +184,8 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
         f"- Thresholds: per category, the lowest reaching precision {config.target_precision} on `{select}`"
         + (
             f", raised where needed so that at most {config.max_hard_negative_fpr:.1%} of its hard "
-            "negatives are flagged"
+            "negatives are flagged, by any category (where the categories together flag more, the threshold "
+            "that loses the fewest positives is raised first)"
             + (
                 f" (as a {config.hard_negative_confidence:.0%} Clopper-Pearson upper bound, not the rate seen)"
                 if config.hard_negative_confidence is not None
@@ -269,6 +278,11 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
             if ablation_rows
             else []
         ),
+        f"Benign scenarios with a false alert ({len(flagged_scenarios)} of {len(main['fpr_by_scenario'])}; "
+        f"{scenarios_clean} have none"
+        + (f"; {scenarios_left} more in metrics.json" if scenarios_left > 0 else "")
+        + "):",
+        "",
         "| benign scenario | false-positive rate (any category) |",
         "|---|---:|",
         *fpr_rows,
@@ -277,7 +291,13 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
         "",
         f"Total {timings['total_s'] / 60:.1f} min on this machine (joint encoder tuning "
         f"{timings['joint_tuning_s'] / 60:.1f} min, encoding {timings['encoding_s'] / 60:.1f} min, head "
-        f"{timings['head_s'] / 60:.1f} min). Seed {config.seed}.",
+        f"{timings['head_s'] / 60:.1f} min"
+        + (
+            f"; summed over {timings['runs']:g} runs, the later ones resumed from checkpoints"
+            if timings.get("runs", 1) > 1
+            else ""
+        )
+        + f"). Seed {config.seed}.",
         "",
         "Reproduce: `grooming-detect train --config training/configs/default.yaml` (see README.md).",
         "",

@@ -350,6 +350,19 @@ def _fit_tagger(
     return blended, report
 
 
+def _spent(checkpoint_dir: Path, timings: dict[str, float], resume: bool) -> dict[str, float]:
+    """Seconds per stage summed over every run of this checkpoint folder (``timings.json`` there), so that a
+    resumed run reports what the whole training cost, not the few seconds the resume took; ``runs`` counts
+    them. A fresh run starts the count again."""
+    path = checkpoint_dir / "timings.json"
+    earlier = json.loads(path.read_text(encoding="utf-8")) if resume and path.is_file() else {}
+    total = {k: float(earlier.get(k, 0.0)) + v for k, v in timings.items()}
+    total["runs"] = int(earlier.get("runs", 0)) + 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(total, indent=2) + "\n", encoding="utf-8")
+    return total
+
+
 def _reported(data: dict[str, list[Example]]) -> list[str]:
     """Splits with metrics in the model folder: the OOD sets first, then the in-distribution ones."""
     return [s for s in ("ood_test", "ood_dev", "test", "validation") if data.get(s)]
@@ -434,7 +447,7 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
             metrics["ablation"] = _ablation(trainer, model, config, data, vectors, select, metrics)
             timings["ablation_s"] = time.perf_counter() - t0
         timings["total_s"] = time.perf_counter() - started
-        metrics["timings"] = timings
+        metrics["timings"] = _spent(Path(config.checkpoint_dir), timings, resume)
         metrics["history"] = {"joint": joint, "head": head}
         metrics["data"] = {s: len(v) for s, v in data.items()}
         model.save(staging)
