@@ -22,9 +22,20 @@ CATEGORIES = ("grooming", "sextortion")
 NOT_MET = pytest.mark.xfail(
     strict=True,
     reason=(
-        "issue 12 floor not met yet by 0.4.0 (ood_test holds 20 conversations so far; recall 0.64 at the shipped "
-        "thresholds, tactic macro-F1 0.37); kept as the floor, never loosened"
+        "issue 12 floor not met yet by 0.4.1 on ood_test's 1,300 chats: tactic macro-F1 0.744 (the head alone "
+        "0.66 on ood_dev); kept as the floor, never loosened"
     ),
+)
+HARD_NEGATIVES_NOT_MET = pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "issue 12 floor not met by 0.4.1: its thresholds hold 1.9% of ood_dev's 468 hard negatives flagged, "
+        "3.1% of ood_test's 454 are (a cut fitted on one sample overshoots on the next); kept, never loosened"
+    ),
+)
+SWAPS_NOT_MET = pytest.mark.xfail(
+    strict=True,
+    reason="issue 12 floor not met by 0.4.1: the largest identity-swap spread is 0.11 (floor 0.10); kept",
 )
 
 
@@ -46,7 +57,6 @@ def _any_score(results: list[Any]) -> np.ndarray:
     return np.array([max(res.category_scores.values()) for res in results])
 
 
-@NOT_MET
 def test_the_set_is_large_enough_to_hold_the_floors(ood_test) -> None:
     records, _ = ood_test
     assert len(records) >= 400
@@ -65,20 +75,19 @@ def test_pr_auc_per_category(ood_test, category: str) -> None:
     assert pr_auc(y, np.array([res.category_scores[category] for res in results])) >= 0.90
 
 
-@NOT_MET
 def test_recall_at_the_shipped_thresholds(ood_test) -> None:
     records, results = ood_test
     flagged = np.array([res.flagged for res in results])
     assert flagged[_risky(records) == 1].mean() >= 0.90
 
 
+@HARD_NEGATIVES_NOT_MET
 def test_hard_negative_false_positive_rate(ood_test) -> None:
     records, results = ood_test
     flagged = [res.flagged for r, res in zip(records, results, strict=True) if r["metadata"]["hard_negative"]]
     assert np.mean(flagged) <= 0.02
 
 
-@NOT_MET
 def test_median_alert_delay(ood_test) -> None:
     records, results = ood_test
     delays = []
@@ -133,6 +142,7 @@ def swaps(scorer) -> list[tuple[str, bool, list[Any]]]:
     return [(group, risky, scorer.score_batch(v, return_spans=False)) for group, risky, v in _swap_variants()]
 
 
+@SWAPS_NOT_MET
 def test_identity_swaps_move_the_score_little(swaps) -> None:
     spreads = [
         max(res.category_scores[c] for res in results) - min(res.category_scores[c] for res in results)

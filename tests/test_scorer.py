@@ -50,11 +50,6 @@ def test_risky_conversations_score_above_benign(
     assert g.first_alert_index is not None and g.first_alert_index <= len(grooming_transcript.messages) - 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="0.4.0's sextortion threshold (0.957, fitted on ood_dev's 49 hard negatives with no flag allowed) "
-    "is above this textbook threat's 0.64 (issue 12 notes)",
-)
 def test_hand_written_sextortion_is_flagged(scorer, sextortion_transcript) -> None:
     assert scorer.score(sextortion_transcript, return_spans=False).categories["sextortion"]
 
