@@ -1,9 +1,9 @@
 """Lexical tactic tagger: character n-gram TF-IDF and one logistic regression per tactic.
 
-Why it exists: the head's tactic layer reads the encoder's message vector, and with a thousand written chats
-to learn from it tags tactics poorly on chats written by others (ood_dev macro-F1 about 0.45). A linear model
-over character n-grams of the normalized text ("อย่าบอกแม่", "เติมเพชร", "เปิดกล้อง") learns a tactic's
-surface from few examples and generalizes better (about 0.72). The two are blended; only the tactics
+Why it exists: the head's tactic layer reads the encoder's message vector, and with a few thousand written
+chats to learn from it tags tactics poorly on chats written by others (0.4.1: ood_dev macro-F1 0.66). A linear
+model over character n-grams of the normalized text ("อย่าบอกแม่", "เติมเพชร", "เปิดกล้อง") learns a
+tactic's surface from few examples; blended half and half with the head it reaches 0.75. Only the tactics
 reported to moderators change, never the risk scores (the conversation head reads its own tactic layer).
 
 Stored as ``tactic_tagger.safetensors`` (idf, coefficients, intercepts) and ``tactic_tagger.json`` (the
