@@ -4,7 +4,8 @@ Run ``python benchmarks/bench_scoring.py [--model models/default] [--repeats 15]
 
 - naive baseline: a transformers ``feature-extraction`` pipeline on the same encoder, called once per
   message (no batching), which is what scoring "each message alone" costs before any model head;
-- library: ``RiskScorer.score`` on the whole transcript (spans off, then on);
+- library: ``RiskScorer.score`` on the whole transcript (spans off, then on), and with the lexical tactic
+  tagger taken out (``library_vs_no_tagger``: its share of the cost);
 - streaming: a session fed one message at a time (cost per new message), against encoding one message;
 - HTTP: ``POST /v1/moderate`` over a real uvicorn socket on 127.0.0.1.
 
@@ -95,6 +96,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
     results |= _summary("naive_pipeline", _time(lambda: [extractor("query: " + t) for t in LINES], args.repeats), n)
     results |= _summary("library", _time(lambda: scorer.score(transcript, return_spans=False), args.repeats), n)
     results |= _summary("library_spans", _time(lambda: scorer.score(transcript), max(3, args.repeats // 3)), n)
+    tagger, scorer.model.tagger = scorer.model.tagger, None  # what the lexical tactic tagger costs (0.4.1+)
+    bare = _time(lambda: scorer.score(transcript, return_spans=False), args.repeats)
+    results |= _summary("library_no_tagger", bare, n)
+    scorer.model.tagger = tagger
+    results["library_vs_no_tagger"] = results["library_msgs_per_s"] / results["library_no_tagger_msgs_per_s"]
 
     def stream_all() -> None:
         session = scorer.stream("bench", return_spans=False)
