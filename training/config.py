@@ -37,7 +37,8 @@ class DataConfig:
         select_on: the split that chooses early stopping, calibration and thresholds: ``ood_dev`` (the
             default when present) or ``validation`` (the in-distribution one, as before 0.4.0).
         counterfactual: share of training conversations that also train as an identity-swapped copy
-            (gender particles, religion, sexual identity, dialect markers; see ``training.augment``).
+            (gender particles, religion, sexual identity, dialect markers, nationality; each copy swaps a
+            group the conversation holds; see ``training.augment``).
         role_dropout: share of training conversations whose ``role`` fields are hidden (``unknown``), so
             that the model works when callers give no roles.
         template_tactics: learn tactics from the template stages too. Their labels come per stage, so a

@@ -211,7 +211,8 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
         )
         + (f"; plus {', '.join(config.data.extra_files)}" if config.data.extra_files else "")
         + ".",
-        f"- Counterfactual identity copies of {config.data.counterfactual:.0%} of training conversations; roles "
+        f"- Counterfactual identity copies of {config.data.counterfactual:.0%} of training conversations (those "
+        "holding identity terms; `training/corpus/identity_terms.yaml`); roles "
         f"hidden in {config.data.role_dropout:.0%} of them.",
         "- Out-of-distribution sets (`evaluation/data/ood_dev`, `ood_test`, evaluation/data/OOD_CARD.md): "
         "written by other helpers from other briefs, who never saw the training data or the templates.",
