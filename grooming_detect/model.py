@@ -153,7 +153,10 @@ class MessageEncoder(nn.Module):
         body = self.max_length - 2 - len(self._prefix_ids)
         if body < 1:
             raise ValueError("max_length is too small for the encoder prefix")
-        ids = self.tokenizer([normalize_text(t).text for t in texts], add_special_tokens=False)["input_ids"]
+        # whole messages are tokenized on purpose (they are cut into windows below), so the tokenizer's
+        # "longer than the maximum sequence length" warning is noise here: verbose=False
+        texts_n = [normalize_text(t).text for t in texts]
+        ids = self.tokenizer(texts_n, add_special_tokens=False, verbose=False)["input_ids"]
         cls_id, sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
         windows, owner = [], []
         for i, seq in enumerate(ids):
