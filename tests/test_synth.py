@@ -19,9 +19,8 @@ from training.synth.generator import (
     generate,
 )
 from training.synth.lexicon import SLOTS
-from training.synth.library import SPLITS, _extend, load_library
+from training.synth.library import SPLITS, load_library
 from training.synth.safety import find_explicit
-from training.synth.spec import Stage
 
 N = 2400
 RISKY_STAGES = ("rapport", *GROOMING_TACTICS, "hook", *SEXTORTION_STAGES)
@@ -208,20 +207,11 @@ def test_blocklist_spares_ordinary_words(text: str) -> None:
     assert find_explicit(text) == []
 
 
-def test_extra_families_join_their_stage_and_bad_ids_are_refused() -> None:
-    import types
-
-    base = {"threat": Stage("threat", "A", {"threat.old": ["a", "b", "c"]})}
-    ok = types.SimpleNamespace(__name__="ok", FAMILIES={"threat": {"threat.new": ["d", "e", "f"]}})
-    assert set(_extend(base, [ok])["threat"].families) == {"threat.old", "threat.new"}
-    assert set(base["threat"].families) == {"threat.old"}  # the defining module's stage is left alone
-    for families in ({"nope": {"nope.x": ["a"]}}, {"threat": {"threat.old": ["z"]}}, {"threat": {"demand.x": ["z"]}}):
-        with pytest.raises(ValueError):
-            _extend(base, [types.SimpleNamespace(__name__="bad", FAMILIES=families)])
-    lib = load_library()  # every extension module's families are in the library, and scenarios play them
+def test_scenarios_play_the_library_stages() -> None:
+    lib = load_library()
     for scenario in lib.scenarios.values():
         for beat in scenario.beats:
-            assert beat.families == lib.stages[beat.name].families
+            assert beat is lib.stages[beat.name]
 
 
 def test_identity_tags_do_not_fire_inside_ordinary_words() -> None:

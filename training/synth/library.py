@@ -1,20 +1,30 @@
 """All template content in one place, and its split into train / validation / test by family.
 
-Splitting by family (one idea with its paraphrases) rather than by conversation is what makes the
-test split measure generalization: none of its phrasings were seen in training.
+The content is data: the YAML files under ``training/synth/content/`` (see the README.md there), read
+and checked against a schema here. Splitting by family (one idea with its paraphrases) rather than by
+conversation is what makes the test split measure generalization: none of its phrasings were seen in
+training.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-from collections.abc import Iterable
+import string
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from training.synth.spec import Scenario, Stage
 
-__all__ = ["SPLITS", "Library", "SplitPool", "load_library"]
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+__all__ = ["SPLITS", "ContentError", "Library", "SplitPool", "content_root", "load_library", "read_library"]
 
 SPLITS = ("train", "validation", "test")
 SPLIT_SALT = "grooming-detect/family-split/v1"
@@ -94,65 +104,200 @@ class Library:
         return SplitPool(by_stage, by_group)
 
 
-def _collect_stages(modules: Iterable[object]) -> dict[str, Stage]:
-    out: dict[str, Stage] = {}
-    for module in modules:
-        for stage in getattr(module, "STAGES", []):
-            if stage.name in out:
-                raise ValueError(f"stage {stage.name!r} is defined twice")
-            out[stage.name] = stage
-    return out
+class ContentError(ValueError):
+    """A content file that does not fit the schema; the message names the file, the line and the field."""
 
 
-def _extend(stages: dict[str, Stage], modules: Iterable[object]) -> dict[str, Stage]:
-    """Add each module's ``FAMILIES`` (stage name -> family id -> templates) to stages defined elsewhere.
+_Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")]
+_Text = Annotated[str, StringConstraints(min_length=1)]
 
-    Content grows in separate files written by different authors; a family id must start with its stage's
-    name and be new, so a split assignment can always be traced back to one file.
+
+class _StageFields(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: _Name
+    role: Literal["A", "B"]
+    families: Annotated[dict[_Name, Annotated[list[_Text], Field(min_length=1)]], Field(min_length=1)]
+
+
+class _ScenarioFields(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: _Name
+    description: _Text
+    hard_negative: bool
+    roles: Annotated[list[_Text], Field(min_length=2, max_length=2)]
+    minor_roles: list[Literal["A", "B"]] = []
+    optional: list[_Name] = []
+    beats: Annotated[list[_StageFields], Field(min_length=1)]
+
+
+class _ContentFile(BaseModel):
+    """One file: either ``stages`` (a list of stages) or ``scenario`` (one benign scenario)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    stages: Annotated[list[_StageFields], Field(min_length=1)] | None = None
+    scenario: _ScenarioFields | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_kind(cls, data: Any) -> Any:
+        if isinstance(data, dict) and sum(data.get(key) is not None for key in ("stages", "scenario")) != 1:
+            raise ValueError("a content file holds either `stages` or `scenario` (exactly one of them)")
+        return data
+
+
+_Path = tuple[str | int, ...]
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse(text: str, source: str) -> tuple[Any, dict[_Path, int]]:
+    """The file's data, and the line (1-based) of every mapping key, list item and value, by path."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        raise ContentError(f"{where}: not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    if root is None:
+        raise ContentError(f"{source}: the file is empty")
+    scalars = yaml.SafeLoader("")
+    lines: dict[_Path, int] = {}
+
+    def build(node: yaml.Node, path: _Path) -> Any:
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise ContentError(f"{source}:{key_node.start_mark.line + 1}: a mapping key must be a plain value")
+                key = scalars.construct_object(key_node)
+                if key in out:
+                    raise ContentError(f"{source}:{key_node.start_mark.line + 1}: {_field((*path, key))}: repeated key")
+                lines[(*path, key)] = key_node.start_mark.line + 1
+                out[key] = build(value_node, (*path, key))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return scalars.construct_object(node)
+
+    return build(root, ()), lines
+
+
+def _field(path: Iterable[object]) -> str:
+    return ".".join(str(p) for p in path) or "(top level)"
+
+
+def _line(lines: dict[_Path, int], path: Iterable[object]) -> int:
+    """The line of ``path``, or of its longest prefix found in the file (a missing field: its parent)."""
+    path = tuple(path)
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return 1
+
+
+def _check_stage(stage: _StageFields, path: _Path, source: str, lines: dict[_Path, int]) -> None:
+    for family, items in stage.families.items():
+        where = (*path, "families", family)
+        if not family.startswith(f"{stage.name}."):
+            raise ContentError(
+                f"{source}:{_line(lines, where)}: {_field(where)}: family id must start with {stage.name + '.'!r}"
+            )
+        for i, template in enumerate(items):
+            try:
+                list(string.Formatter().parse(template))
+            except ValueError as exc:
+                raise ContentError(
+                    f"{source}:{_line(lines, (*where, i))}: {_field((*where, i))}: bad {{slot}} in template: {exc}"
+                ) from None
+
+
+def _read_file(text: str, source: str) -> tuple[list[Stage], Scenario | None, list[tuple[str, str, int]]]:
+    """Stages and scenario of one file, checked, and the line each stage and family is defined on."""
+    data, lines = _parse(text, source)
+    try:
+        content = _ContentFile.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            f"{source}:{_line(lines, err['loc'])}: {_field(err['loc'])}: {err['msg']}" for err in exc.errors()[:10]
+        ]
+        raise ContentError("\n".join(problems)) from None
+    where: list[tuple[str, str, int]] = []  # (kind, name, line) of every stage, family and scenario
+    if content.stages is not None:
+        fields, base = content.stages, ("stages",)
+    else:
+        assert content.scenario is not None
+        fields, base = content.scenario.beats, ("scenario", "beats")
+    stages = []
+    for i, stage in enumerate(fields):
+        _check_stage(stage, (*base, i), source, lines)
+        where.append(("stage", stage.name, _line(lines, (*base, i))))
+        where += [("family id", f, _line(lines, (*base, i, "families", f))) for f in stage.families]
+        stages.append(Stage(stage.name, stage.role, {f: list(t) for f, t in stage.families.items()}))
+    scenario = None
+    if content.scenario is not None:
+        sc = content.scenario
+        beats = {s.name for s in stages}
+        for i, name in enumerate(sc.optional):
+            if name not in beats:
+                path = ("scenario", "optional", i)
+                raise ContentError(f"{source}:{_line(lines, path)}: {_field(path)}: {name!r} is not one of the beats")
+        scenario = Scenario(
+            name=sc.name,
+            description=sc.description,
+            hard_negative=sc.hard_negative,
+            roles=(sc.roles[0], sc.roles[1]),
+            beats=stages,
+            optional=frozenset(sc.optional),
+            minor_roles=frozenset(sc.minor_roles),
+        )
+        where.append(("scenario", sc.name, _line(lines, ("scenario", "name"))))
+    return stages, scenario, where
+
+
+def content_root() -> Traversable:
+    """The folder of content files shipped with the package (works from a wheel as from a checkout)."""
+    return resources.files("training.synth") / "content"
+
+
+def _content_files(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+    for entry in folder.iterdir():
+        name = f"{prefix}{entry.name}"
+        if entry.is_dir():
+            yield from _content_files(entry, f"{name}/")
+        elif entry.name.endswith(".yaml"):
+            yield name, entry
+
+
+def read_library(root: Traversable | None = None) -> Library:
+    """Read and check every ``*.yaml`` file under ``root`` (sorted by path) and build the library.
+
+    Stage names, family ids and scenario names must each be defined once across all files; an error names
+    both places.
     """
-    out = dict(stages)
-    for module in modules:
-        for stage_name, families in getattr(module, "FAMILIES", {}).items():
-            if stage_name not in out:
-                raise ValueError(f"{module.__name__}: unknown stage {stage_name!r}")  # type: ignore[attr-defined]
-            stage = out[stage_name]
-            for family in families:
-                if not family.startswith(f"{stage_name}.") or family in stage.families:
-                    raise ValueError(f"{module.__name__}: bad or repeated family id {family!r}")  # type: ignore[attr-defined]
-            out[stage_name] = Stage(stage.name, stage.role, {**stage.families, **families})
-    return out
+    root = content_root() if root is None else root
+    stages: dict[str, Stage] = {}
+    scenarios: dict[str, Scenario] = {}
+    defined: dict[tuple[str, str], str] = {}  # (kind, name) -> "file:line"
+    files = sorted(_content_files(root), key=lambda item: item[0])
+    if not files:
+        raise ContentError(f"{root}: no content files (*.yaml) found")
+    for _, entry in files:
+        source = str(entry)
+        file_stages, scenario, where = _read_file(entry.read_text(encoding="utf-8"), source)
+        for kind, name, line in where:
+            if (kind, name) in defined:
+                raise ContentError(f"{source}:{line}: {kind} {name!r} is already defined at {defined[kind, name]}")
+            defined[kind, name] = f"{source}:{line}"
+        stages.update({s.name: s for s in file_stages})
+        if scenario is not None:
+            scenarios[scenario.name] = scenario
+    return Library(stages, scenarios)
 
 
 @cache
 def load_library() -> Library:
-    """Import every content module and build the library (once per process)."""
-    from training.synth.content import (
-        benign_a,
-        benign_b,
-        grooming,
-        grooming_more_a,
-        grooming_more_b,
-        hard_negatives_more_a,
-        hard_negatives_more_b,
-        identity,
-        sextortion,
-        sextortion_more_a,
-        sextortion_more_b,
-        smalltalk,
-    )
-
-    stages = _collect_stages([grooming, sextortion, smalltalk, identity])
-    scenarios: dict[str, Scenario] = {}
-    for module in (benign_a, benign_b):
-        for scenario in module.SCENARIOS:
-            scenarios[scenario.name] = scenario
-            for beat in scenario.beats:
-                if beat.name in stages:
-                    raise ValueError(f"stage {beat.name!r} is defined twice")
-                stages[beat.name] = beat
-    extra = [grooming_more_a, grooming_more_b, sextortion_more_a, sextortion_more_b]
-    stages = _extend(stages, [*extra, hard_negatives_more_a, hard_negatives_more_b])
-    for name, scenario in scenarios.items():  # scenarios must play the extended beats
-        beats = [stages[beat.name] for beat in scenario.beats]
-        scenarios[name] = dataclasses.replace(scenario, beats=beats)
-    return Library(stages, scenarios)
+    """The library of the content files shipped with the package (read once per process)."""
+    return read_library()
