@@ -21,6 +21,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from grooming_detect.jsonl import format_validation_error
 from grooming_detect.model import CATEGORIES
 from grooming_detect.normalize import normalize_text
 from grooming_detect.tactics import CATEGORY_TACTICS, TACTICS
@@ -150,8 +151,7 @@ def load_chats(paths: Path | Iterable[Path]) -> list[ChatRecord]:
                 errors.append(f"{file}:{n}: not JSON ({exc.msg} at column {exc.colno})")
                 continue
             except ValidationError as exc:
-                fields = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'record'}: {e['msg']}" for e in exc.errors())
-                errors.append(f"{file}:{n}: {fields}")
+                errors.append(f"{file}:{n}: {format_validation_error(exc)}")
                 continue
             if record.id in seen:
                 errors.append(f"{file}:{n}: duplicate id {record.id!r}")

@@ -22,6 +22,7 @@ __all__ = [
     "LineError",
     "ReadResult",
     "TranscriptFileError",
+    "field_path",
     "format_validation_error",
     "iter_transcripts",
     "read_transcripts",
@@ -59,13 +60,15 @@ class ReadResult:
     skipped: list[LineError] = field(default_factory=list)
 
 
+def field_path(loc: Iterable[object], empty: str = "<root>") -> str:
+    """A pydantic error location (or a path into a data file) as ``messages.0.text``; ``empty`` for the top."""
+    return ".".join(str(p) for p in loc) or empty
+
+
 def format_validation_error(error: ValidationError) -> str:
     """Field paths and messages of a pydantic error, without the offending input values."""
-    parts = []
-    for item in error.errors(include_input=False, include_url=False):
-        loc = ".".join(str(p) for p in item["loc"]) or "<root>"
-        parts.append(f"{loc}: {item['msg']}")
-    return "; ".join(parts)
+    items = error.errors(include_input=False, include_url=False)
+    return "; ".join(f"{field_path(item['loc'])}: {item['msg']}" for item in items)
 
 
 def _parse_line(raw: bytes, limits: TranscriptLimits) -> Transcript:

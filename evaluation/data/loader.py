@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from grooming_detect.jsonl import field_path
 from evaluation.data.spec import Case, DialectSwap, Functionality, IdentitySwap, Turn
 
 try:
@@ -205,10 +206,6 @@ class _Dialects(_Record):
 # --- reading ------------------------------------------------------------------------------------------------
 
 
-def _field(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(record)"
-
-
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
@@ -247,7 +244,7 @@ def _records(file: Root, model: type[_Record]) -> Iterator[tuple[int, Any]]:
             more = err.error_count() - 1
             if more:
                 problem += f" (and {more} more problem{'s' if more > 1 else ''} on this line)"
-            raise CaseFileError(file, number, _field(first["loc"]), problem) from None
+            raise CaseFileError(file, number, field_path(first["loc"], "(record)"), problem) from None
         yield number, record
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from grooming_detect.jsonl import field_path
 from training.synth.spec import Scenario, Stage
 
 if TYPE_CHECKING:
@@ -186,7 +187,7 @@ def _parse(text: str, source: str) -> tuple[Any, dict[_Path, int]]:
 
 
 def _field(path: Iterable[object]) -> str:
-    return ".".join(str(p) for p in path) or "(top level)"
+    return field_path(path, "(top level)")
 
 
 def _line(lines: dict[_Path, int], path: Iterable[object]) -> int:
