@@ -28,9 +28,10 @@ install-all: $(VENV)/.installed-all
 run: install-serve
 	$(BIN)/grooming-detect serve --open --host $(HOST) --port $(PORT)
 
-## test: lint, then the whole test suite.
+## test: lint, the import contract, then the whole test suite.
 test: install-all
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: install-all
