@@ -206,6 +206,44 @@ def test_resume_continues_an_interrupted_run(tiny_run: dict) -> None:
     assert "summed over 2 runs" in card
 
 
+def test_head_trains_on_the_written_corpus_alone(tiny_run: dict) -> None:
+    """``head.sources: written``: the head members see written chats only, the ablation marks that row shipped
+    and trains a "both" head instead; the finished encoder stage of the first run is reused."""
+    import shutil
+
+    from training.data import build_examples, load_splits
+    from training.pipeline import head_sources, train
+
+    root = tiny_run["root"]
+    shutil.copytree(root / "runs" / "tiny" / "checkpoints", root / "runs" / "written" / "checkpoints")
+    for stale in (root / "runs" / "written" / "checkpoints").glob("head*"):
+        stale.unlink()  # the members retrain on the new source; joint tuning and the vector cache stay
+    overrides = {
+        "checkpoint_dir": "runs/written/checkpoints",
+        "output_dir": "runs/written/model",
+        "register": False,
+        "baseline": False,
+        "head.sources": "written",
+    }
+    config = load_config(REPO / "training" / "configs" / "tiny.yaml", overrides)
+    summary = train(config, resume=True, progress=False)
+    metrics = summary["metrics"]
+    assert metrics["history"]["joint"] == tiny_run["summary"]["metrics"]["history"]["joint"]
+    data = build_examples(load_splits(config.data)[0], config.data, config.seed)
+    written = head_sources(data["train"], "written")
+    assert 0 < len(written) < len(data["train"])
+    assert all(data["train"][i].meta.get("source") == "written" for i in written)
+    rows = metrics["ablation"]
+    assert list(rows) == ["templates only", "written only (shipped)", "both"]
+    assert rows["written only (shipped)"]["n_train"] == len(written)
+    assert rows["both"]["n_train"] == len(data["train"])
+    assert rows["written only (shipped)"]["pr_auc"] == metrics["ood_test"]["any"]["pr_auc"]
+    card = (Path(summary["model_dir"]) / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "`head.sources: written`" in card and "| written only (shipped) |" in card
+    with pytest.raises(ValueError, match="head.sources"):
+        load_config(REPO / "training" / "configs" / "tiny.yaml", {"head.sources": "forum"})
+
+
 def test_baseline_skops_round_trip_and_refuses_untrusted(tmp_path: Path) -> None:
     import skops.io as sio
 

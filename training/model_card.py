@@ -267,8 +267,8 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
                 f"### Ablation (on `{primary}`)",
                 "",
                 "One fresh head member per training source, on the shipped encoder (tuned on both sources), "
-                "calibrated and thresholded on the selection split like the model; the last row is the shipped "
-                "head ensemble.",
+                "calibrated and thresholded on the selection split like the model; the row marked shipped is the "
+                f"model's own head ensemble (`head.sources: {config.head.sources}`).",
                 "",
                 f"| training data | training conversations | PR-AUC on `{metrics['selected_on']}` | PR-AUC risky vs "
                 "benign | PR-AUC grooming | PR-AUC sextortion | recall | hard-negative FPR |",

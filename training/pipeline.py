@@ -286,6 +286,8 @@ def _ablation(
 ) -> dict[str, dict[str, float]]:
     """Which training source carries the OOD figures: one fresh head member per source, scored like the model.
 
+    The rows are templates only, written only and both; the one ``head.sources`` ships is the model itself.
+
     Each row's head is calibrated and thresholded on the selection split by the config's own rule and read
     on the first reported split (``ood_test`` when there is one); ``selection_pr_auc`` is the same on the
     selection split, where a choice between the sources may be made (never on ``ood_test``). The encoder
@@ -295,16 +297,23 @@ def _ablation(
     reported = _reported(data)[0]
     slots, aggregate = model.config.speaker_slots, model.config.aggregate
     rows: dict[str, dict[str, float]] = {}
-    sources = {"templates only": False, "written only": True}
-    for name, written in sources.items():
-        idx = [i for i, ex in enumerate(data["train"]) if (ex.meta.get("source") == "written") == written]
+    shipped = config.head.sources
+    for source, name in _SOURCE_ROWS.items():
+        idx = head_sources(data["train"], source)
+        if source == shipped:
+            rows[f"{name} (shipped)"] = {
+                "n_train": len(idx),
+                "selection_pr_auc": metrics[select]["any"]["pr_auc"],
+                **_ablation_row(metrics[reported]),
+            }
+            continue
         if not idx:
             continue
         set_seed(config.seed)
         head = ConversationHead(model.config)
         train = [data["train"][i] for i in idx]
         train_vec = [vectors["train"][i] for i in idx]
-        tag = "ablation-" + ("written" if written else "templates")
+        tag = f"ablation-{source}"
         trainer._train_member(head, 0, model.config, train, train_vec, data[select], vectors[select], name=tag)
         sel_logits = Trainer.head_logits(head, data[select], vectors[select], slots, aggregate)
         calibration = fit_calibration(data[select], sel_logits)
@@ -313,12 +322,18 @@ def _ablation(
         scored = evaluate_logits(data[reported], logits, calibration, thresholds)
         on_select = evaluate_logits(data[select], sel_logits, calibration, thresholds)
         rows[name] = {"n_train": len(idx), "selection_pr_auc": on_select["any"]["pr_auc"], **_ablation_row(scored)}
-    rows["both (shipped)"] = {
-        "n_train": len(data["train"]),
-        "selection_pr_auc": metrics[select]["any"]["pr_auc"],
-        **_ablation_row(metrics[reported]),
-    }
     return rows
+
+
+_SOURCE_ROWS = {"templates": "templates only", "written": "written only", "all": "both"}
+
+
+def head_sources(examples: Sequence[Example], source: str) -> list[int]:
+    """Indices of the training conversations that ``head.sources`` keeps (``all``, ``written``, ``templates``)."""
+    if source == "all":
+        return list(range(len(examples)))
+    written = source == "written"
+    return [i for i, ex in enumerate(examples) if (ex.meta.get("source") == "written") == written]
 
 
 def _fit_tagger(
@@ -413,7 +428,16 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
         vectors = {s: trainer.encode(model, data[s]) for s in data}
         timings["encoding_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        head = trainer.train_head(model, data["train"], vectors["train"], data[select], vectors[select])
+        keep = head_sources(data["train"], config.head.sources)
+        if not keep:
+            raise ValueError(f"head.sources is {config.head.sources!r}, but no training conversation comes from it")
+        head = trainer.train_head(
+            model,
+            [data["train"][i] for i in keep],
+            [vectors["train"][i] for i in keep],
+            data[select],
+            vectors[select],
+        )
         timings["head_s"] = time.perf_counter() - t0
         slots = model.config.speaker_slots
         logits = {s: Trainer.head_logits(model.head, data[s], vectors[s], slots, model.config.aggregate) for s in data}
