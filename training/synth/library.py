@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from types import ModuleType
 
 from training.synth.spec import Scenario, Stage
 
@@ -104,7 +105,7 @@ def _collect_stages(modules: Iterable[object]) -> dict[str, Stage]:
     return out
 
 
-def _extend(stages: dict[str, Stage], modules: Iterable[object]) -> dict[str, Stage]:
+def _extend(stages: dict[str, Stage], modules: Iterable[ModuleType]) -> dict[str, Stage]:
     """Add each module's ``FAMILIES`` (stage name -> family id -> templates) to stages defined elsewhere.
 
     Content grows in separate files written by different authors; a family id must start with its stage's
@@ -114,11 +115,11 @@ def _extend(stages: dict[str, Stage], modules: Iterable[object]) -> dict[str, St
     for module in modules:
         for stage_name, families in getattr(module, "FAMILIES", {}).items():
             if stage_name not in out:
-                raise ValueError(f"{module.__name__}: unknown stage {stage_name!r}")  # type: ignore[attr-defined]
+                raise ValueError(f"{module.__name__}: unknown stage {stage_name!r}")
             stage = out[stage_name]
             for family in families:
                 if not family.startswith(f"{stage_name}.") or family in stage.families:
-                    raise ValueError(f"{module.__name__}: bad or repeated family id {family!r}")  # type: ignore[attr-defined]
+                    raise ValueError(f"{module.__name__}: bad or repeated family id {family!r}")
             out[stage_name] = Stage(stage.name, stage.role, {**stage.families, **families})
     return out
 
