@@ -28,14 +28,15 @@ install-all: $(VENV)/.installed-all
 run: install-serve
 	$(BIN)/grooming-detect serve --open --host $(HOST) --port $(PORT)
 
-## test: lint, the import contract, then the whole test suite.
+## test: lint, the import contract, type-check, then the whole test suite.
 test: install-all
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 bench: install-all
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis build *.egg-info

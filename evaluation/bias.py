@@ -13,8 +13,10 @@ final score is ``0.25 * overall AUC + 0.25 * (Mp(subgroup) + Mp(BPSN) + Mp(BNSP)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from evaluation.metrics import roc_auc
 
@@ -33,7 +35,7 @@ def power_mean(values: Sequence[float], p: float = POWER) -> float:
     return float(np.mean(v**p) ** (1.0 / p))
 
 
-def subgroup_aucs(y_true: Sequence[int], scores: Sequence[float], in_group: Sequence[bool]) -> dict[str, float]:
+def subgroup_aucs(y_true: ArrayLike, scores: ArrayLike, in_group: ArrayLike) -> dict[str, float]:
     """Subgroup, BPSN and BNSP AUC of one subgroup (NaN where a class is missing)."""
     y, s, g = np.asarray(y_true).astype(bool), np.asarray(scores, dtype=float), np.asarray(in_group).astype(bool)
     return {
@@ -45,8 +47,8 @@ def subgroup_aucs(y_true: Sequence[int], scores: Sequence[float], in_group: Sequ
 
 
 def jigsaw_bias(
-    y_true: Sequence[int], scores: Sequence[float], groups: Mapping[str, Sequence[bool]], p: float = POWER
-) -> dict[str, object]:
+    y_true: ArrayLike, scores: ArrayLike, groups: Mapping[str, ArrayLike], p: float = POWER
+) -> dict[str, Any]:
     """Per-subgroup AUCs, their power means and Jigsaw's final bias-weighted score."""
     per_group = {name: subgroup_aucs(y_true, scores, mask) for name, mask in groups.items()}
     overall = roc_auc(y_true, scores)
@@ -59,8 +61,8 @@ def jigsaw_bias(
 
 
 def fairlearn_rates(
-    y_true: Sequence[int],
-    flagged: Sequence[bool],
+    y_true: ArrayLike,
+    flagged: ArrayLike,
     group_labels: Sequence[str],
     n_boot: int = 200,
     seed: int = 0,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.metrics import (
     average_precision_score,
     fbeta_score,
@@ -41,25 +42,25 @@ def _has_both(y: np.ndarray) -> bool:
     return bool(y.min() != y.max()) if len(y) else False
 
 
-def pr_auc(y_true: Sequence[int], scores: Sequence[float]) -> float:
+def pr_auc(y_true: ArrayLike, scores: ArrayLike) -> float:
     """Average precision (area under the precision-recall curve); NaN when one class is missing."""
     y = np.asarray(y_true)
     return float(average_precision_score(y, scores)) if _has_both(y) else float("nan")
 
 
-def roc_auc(y_true: Sequence[int], scores: Sequence[float]) -> float:
+def roc_auc(y_true: ArrayLike, scores: ArrayLike) -> float:
     y = np.asarray(y_true)
     return float(roc_auc_score(y, scores)) if _has_both(y) else float("nan")
 
 
-def false_positive_rate(y_true: Sequence[int], flagged: Sequence[bool]) -> float:
+def false_positive_rate(y_true: ArrayLike, flagged: ArrayLike) -> float:
     """Share of negative conversations flagged; NaN without negatives."""
     y, f = np.asarray(y_true).astype(bool), np.asarray(flagged).astype(bool)
     negatives = (~y).sum()
     return float((f & ~y).sum() / negatives) if negatives else float("nan")
 
 
-def at_threshold(y_true: Sequence[int], scores: Sequence[float], threshold: float) -> dict[str, float]:
+def at_threshold(y_true: ArrayLike, scores: ArrayLike, threshold: float) -> dict[str, float]:
     """Precision, recall, F1, F0.5 and false-positive rate when flagging ``scores >= threshold``."""
     y = np.asarray(y_true).astype(int)
     pred = (np.asarray(scores) >= threshold).astype(int)
@@ -72,7 +73,7 @@ def at_threshold(y_true: Sequence[int], scores: Sequence[float], threshold: floa
     }
 
 
-def threshold_for_precision(y_true: Sequence[int], scores: Sequence[float], target: float) -> float:
+def threshold_for_precision(y_true: ArrayLike, scores: ArrayLike, target: float) -> float:
     """Lowest threshold whose precision reaches ``target`` (most recall at that precision).
 
     If no threshold reaches it, the threshold of highest precision is returned (the caller reports it).
@@ -107,7 +108,7 @@ def allowed_false_positives(n: int, max_fpr: float, confidence: float | None = N
     return int(within.max()) if len(within) else 0
 
 
-def threshold_for_fpr(negative_scores: Sequence[float], max_fpr: float, confidence: float | None = None) -> float:
+def threshold_for_fpr(negative_scores: ArrayLike, max_fpr: float, confidence: float | None = None) -> float:
     """Lowest threshold that flags at most ``max_fpr`` of these negatives (``score >= threshold`` flags).
 
     With ``confidence`` (say 0.95), the one-sided Clopper-Pearson upper bound of the false-positive rate,
@@ -126,7 +127,7 @@ def threshold_for_fpr(negative_scores: Sequence[float], max_fpr: float, confiden
     return float(np.nextafter(s[allowed], np.inf))
 
 
-def alert_delays(alert_at: Sequence[int], first_alert: Sequence[int | None]) -> np.ndarray:
+def alert_delays(alert_at: Sequence[int | None], first_alert: Sequence[int | None]) -> np.ndarray:
     """Messages between the labelled alert and the model's first alert, for detected positives."""
     return np.array(
         [f - a for a, f in zip(alert_at, first_alert, strict=True) if a is not None and a >= 0 and f is not None],
@@ -134,7 +135,7 @@ def alert_delays(alert_at: Sequence[int], first_alert: Sequence[int | None]) -> 
     )
 
 
-def recall_at_fpr(y_true: Sequence[int], scores: Sequence[float], max_fpr: float = 0.01) -> float:
+def recall_at_fpr(y_true: ArrayLike, scores: ArrayLike, max_fpr: float = 0.01) -> float:
     """Highest recall reachable while the false-positive rate stays at or below ``max_fpr``."""
     y = np.asarray(y_true)
     if not _has_both(y):
@@ -143,7 +144,7 @@ def recall_at_fpr(y_true: Sequence[int], scores: Sequence[float], max_fpr: float
     return float(tpr[fpr <= max_fpr].max())
 
 
-def expected_calibration_error(y_true: Sequence[int], probs: Sequence[float], bins: int = 10) -> float:
+def expected_calibration_error(y_true: ArrayLike, probs: ArrayLike, bins: int = 10) -> float:
     """ECE: bin-weighted mean gap between predicted probability and observed frequency (equal-width bins)."""
     y, p = np.asarray(y_true, dtype=float), np.asarray(probs, dtype=float)
     if not len(p):
@@ -167,8 +168,8 @@ def latency_penalty(k: np.ndarray | float, half_at: float = 10.0) -> np.ndarray:
 
 
 def latency_weighted_f1(
-    y_true: Sequence[int],
-    flagged: Sequence[bool],
+    y_true: ArrayLike,
+    flagged: ArrayLike,
     alert_at: Sequence[int | None],
     first_alert: Sequence[int | None],
     half_at: float = 10.0,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import matplotlib
 
@@ -11,16 +11,17 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 from sklearn.metrics import precision_recall_curve
 
 __all__ = ["delay_histogram", "pr_curves", "rate_bars", "reliability_diagram"]
 
 
-def pr_curves(curves: Mapping[str, tuple[Sequence[int], Sequence[float]]], title: str = "Precision-recall") -> Figure:
+def pr_curves(curves: Mapping[str, tuple[ArrayLike, ArrayLike]], title: str = "Precision-recall") -> Figure:
     """One precision-recall curve per name (for example per category, or per model version)."""
     fig, ax = plt.subplots(figsize=(5, 4), dpi=110)
-    for name, (y, s) in curves.items():
-        y = np.asarray(y)
+    for name, (labels, s) in curves.items():
+        y = np.asarray(labels)
         if y.min() == y.max():
             continue
         precision, recall, _ = precision_recall_curve(y, s)
@@ -33,14 +34,14 @@ def pr_curves(curves: Mapping[str, tuple[Sequence[int], Sequence[float]]], title
 
 
 def reliability_diagram(
-    curves: Mapping[str, tuple[Sequence[int], Sequence[float]]], bins: int = 10, title: str = "Reliability"
+    curves: Mapping[str, tuple[ArrayLike, ArrayLike]], bins: int = 10, title: str = "Reliability"
 ) -> Figure:
     """Mean predicted probability against observed frequency, per equal-width bin."""
     fig, ax = plt.subplots(figsize=(5, 4), dpi=110)
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfect")
     edges = np.linspace(0, 1, bins + 1)
-    for name, (y, p) in curves.items():
-        y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    for name, (labels, probs) in curves.items():
+        y, p = np.asarray(labels, dtype=float), np.asarray(probs, dtype=float)
         index = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
         mean_p = [p[index == b].mean() for b in range(bins) if (index == b).any()]
         freq = [y[index == b].mean() for b in range(bins) if (index == b).any()]
@@ -52,16 +53,17 @@ def reliability_diagram(
     return fig
 
 
-def delay_histogram(delays: Mapping[str, Sequence[float]], title: str = "Alert delay") -> Figure:
+def delay_histogram(delays: Mapping[str, ArrayLike], title: str = "Alert delay") -> Figure:
     """Messages between the labelled alert and the model's first alert (negative: earlier)."""
     fig, ax = plt.subplots(figsize=(5, 3.5), dpi=110)
-    values = [np.asarray(v) for v in delays.values() if len(v)]
+    arrays = {name: np.asarray(v, dtype=float) for name, v in delays.items()}
+    values = [v for v in arrays.values() if len(v)]
     if values:
         low, high = int(min(v.min() for v in values)), int(max(v.max() for v in values))
         bins = np.arange(low - 0.5, high + 1.5, 1)
-        for name, v in delays.items():
+        for name, v in arrays.items():
             if len(v):
-                ax.hist(v, bins=bins, alpha=0.6, label=name)
+                ax.hist(v, bins=bins.tolist(), alpha=0.6, label=name)
     ax.axvline(0, color="black", linewidth=1)
     ax.set(xlabel="messages after alert_at", ylabel="conversations", title=title)
     ax.legend(fontsize=8)

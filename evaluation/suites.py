@@ -236,7 +236,7 @@ class TacticEvaluator(Evaluator):
         out = {self.primary_metric: float(result["macro_f1"]), f"{self.name}/messages": float(len(y))}
         rows = []
         for i, t in enumerate(TACTICS):
-            row = {k: float(result[k][i]) for k in ("precision", "recall", "f1", "support")}  # type: ignore[index]
+            row = {k: float(result[k][i]) for k in ("precision", "recall", "f1", "support")}  # type: ignore[index]  # arrays; only macro_f1 is a float
             out.update({f"{self.name}/{t}/{k}": v for k, v in row.items()})
             rows.append({"tactic": t, **row})
         self.artifacts = {"rows": rows}
@@ -309,7 +309,8 @@ class FunctionalEvaluator(Evaluator):
             for r in scorer.score_batch(jobs[start : start + 32], return_spans=False):
                 results[str(r.id)] = r
         out: dict[str, float] = {}
-        table, failures = [], []
+        table: list[dict[str, Any]] = []
+        failures: list[dict[str, Any]] = []
         for i, f in enumerate(self.functionalities):
             passed = []
             for j, case in enumerate(f.cases):

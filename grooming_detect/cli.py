@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
+from typing import Any
 
 from grooming_detect import __version__
 
@@ -122,7 +123,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from grooming_detect.api.app import create_app
     from grooming_detect.api.settings import Settings
 
-    overrides = {"open_mode": True} if args.open else {}
+    overrides: dict[str, Any] = {"open_mode": True} if args.open else {}
     if args.model:
         overrides["model"] = args.model
     settings = Settings(**overrides)

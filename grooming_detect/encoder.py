@@ -251,6 +251,7 @@ def _double_array(keys: dict[bytes, int]) -> np.ndarray:
             base = next((b for b in (block * 256 + np.flatnonzero(fits)).tolist() if b not in bases), None)
             if base is not None:
                 break
+        assert base is not None  # the block loop above only ends at a break
         if pos ^ base >= 1 << 21:
             raise ValueError("normalization table too large for the charsmap trie")
         bases.add(base)
@@ -277,7 +278,8 @@ def _charsmap(normalization: dict[int, str]) -> bytes:
 
 def _outside(chars: set[str]) -> str:
     """Regex character class matching any character NOT in ``chars``."""
-    points, ranges = sorted(map(ord, chars)), []
+    points = sorted(map(ord, chars))
+    ranges: list[list[int]] = []
     for cp in points:
         if ranges and cp == ranges[-1][1] + 1:
             ranges[-1][1] = cp
@@ -308,13 +310,20 @@ def _build_tokenizer(src: _E5Source) -> Tokenizer:
         ]
     )
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="first", split=True)
+
+    def token_id(token: str) -> int:
+        index = tok.token_to_id(token)
+        if index is None:
+            raise ValueError(f"special token {token!r} is not among the e5 pieces")
+        return index
+
     bos, eos = _SPECIAL_TOKENS["bos_token"], _SPECIAL_TOKENS["eos_token"]
     tok.post_processor = processors.TemplateProcessing(
         single=f"{bos} $A {eos}",
         pair=f"{bos} $A {eos} {eos} $B {eos}",
-        special_tokens=[(bos, tok.token_to_id(bos)), (eos, tok.token_to_id(eos))],
+        special_tokens=[(bos, token_id(bos)), (eos, token_id(eos))],
     )
-    tok.add_special_tokens(sorted(set(_SPECIAL_TOKENS.values()), key=tok.token_to_id))
+    tok.add_special_tokens(sorted(set(_SPECIAL_TOKENS.values()), key=token_id))
     return tok
 
 

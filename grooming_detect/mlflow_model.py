@@ -8,6 +8,8 @@ reading it like any saved folder; this class only serves ``mlflow.pyfunc.load_mo
 
 from __future__ import annotations
 
+from typing import Any
+
 import mlflow
 from mlflow.pyfunc import PythonModel
 
@@ -29,7 +31,11 @@ class GroomingDetectModel(PythonModel):
         transcripts = [Transcript.model_validate_json(t) for t in model_input["transcript"]]
         rows = []
         for result in self.scorer.score_batch(transcripts, return_spans=False):
-            row = {"id": result.id, "flagged": result.flagged, "first_alert_index": result.first_alert_index}
+            row: dict[str, Any] = {
+                "id": result.id,
+                "flagged": result.flagged,
+                "first_alert_index": result.first_alert_index,
+            }
             row.update({f"score_{k}": v for k, v in result.category_scores.items()})
             rows.append(row)
         return pd.DataFrame(rows)

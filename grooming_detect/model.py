@@ -17,7 +17,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import torch
@@ -139,7 +139,8 @@ class MessageEncoder(nn.Module):
 
     def __init__(self, model: nn.Module, tokenizer: Any, max_length: int = 64) -> None:
         super().__init__()
-        self.model = model
+        # A transformers model, or its peft wrapper once LoRA-tuned: config and save_pretrained are not nn.Module's.
+        self.model: Any = model
         self.tokenizer = tokenizer
         self.max_length = max_length
         self._prefix_ids: list[int] = tokenizer(QUERY_PREFIX, add_special_tokens=False)["input_ids"]
@@ -255,7 +256,8 @@ class HeadEnsemble(nn.Module):
         self.members = nn.ModuleList(ConversationHead(config, input_dim) for _ in range(config.members))
 
     def tactic_logits(self, vectors: torch.Tensor) -> torch.Tensor:
-        return torch.stack([member.tactic_logits(vectors) for member in self.members]).mean(dim=0)
+        heads = [cast(ConversationHead, member) for member in self.members]
+        return torch.stack([head.tactic_logits(vectors) for head in heads]).mean(dim=0)
 
     def forward(
         self,

@@ -240,7 +240,7 @@ def test_head_trains_on_the_written_corpus_alone(tiny_run: dict) -> None:
     assert rows["written only (shipped)"]["pr_auc"] == metrics["ood_test"]["any"]["pr_auc"]
     card = (Path(summary["model_dir"]) / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "`head.sources: written`" in card and "| written only (shipped) |" in card
-    with pytest.raises(ValueError, match="head.sources"):
+    with pytest.raises(ValueError, match=r"head\.sources"):
         load_config(REPO / "training" / "configs" / "tiny.yaml", {"head.sources": "forum"})
 
 

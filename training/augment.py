@@ -46,8 +46,12 @@ def swap_text(text: str, sets: Sequence[Sequence[str]], rng: random.Random) -> s
     for terms in sets:
         ordered = sorted(terms, key=len, reverse=True)  # the longest term wins (นะครับ before ครับ)
         pattern = re.compile("|".join(re.escape(t) for t in ordered))
-        choice = {t: rng.choice([u for u in terms if u != t]) for t in terms}
-        text = pattern.sub(lambda m, choice=choice: choice[m.group(0)], text)
+        choice: dict[str, str] = {t: rng.choice([u for u in terms if u != t]) for t in terms}
+
+        def swap(m: re.Match[str], choice: dict[str, str] = choice) -> str:
+            return choice[m.group(0)]
+
+        text = pattern.sub(swap, text)
     return text
 
 

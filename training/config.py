@@ -144,7 +144,7 @@ class HeadConfig:
     batch_size: int = 64
     patience: int = 4
     members: int = 1
-    aggregate: str = "max"
+    aggregate: Literal["max", "last"] = "max"
     tactics: bool = False
     tactic_weight: float = 1.0
     roles: bool = False

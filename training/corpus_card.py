@@ -57,7 +57,7 @@ def corpus_figures(
     }
     out: dict[str, Any] = {"sets": {}, "overlap": {}}
     for name, records in sets.items():
-        figures = diversity(records) if records else {"conversations": 0}
+        figures: dict[str, Any] = diversity(records) if records else {"conversations": 0}
         dup = near_duplicates(records)
         figures["near_duplicate_pairs"] = len(dup.pairs)
         figures["near_duplicate_threshold"] = dup.threshold

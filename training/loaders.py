@@ -245,13 +245,13 @@ def merge_splits(
         kept = []
         for record in merged[split]:
             sig = _minhash(_canonical(record), rng, a, b)
-            keys = [(band, sig[band * rows : (band + 1) * rows].tobytes()) for band in range(_BANDS)]
-            earlier = [s for key in keys for s_split, s in buckets.get(key, []) if s_split != split]
+            bands = [(band, sig[band * rows : (band + 1) * rows].tobytes()) for band in range(_BANDS)]
+            earlier = [s for band_key in bands for s_split, s in buckets.get(band_key, []) if s_split != split]
             if split != "train" and any(np.mean(sig == other) >= near_threshold for other in earlier):
                 report.near[split] += 1
                 continue
-            for key in keys:
-                buckets.setdefault(key, []).append((split, sig))
+            for band_key in bands:
+                buckets.setdefault(band_key, []).append((split, sig))
             kept.append(record)
         merged[split] = kept
     return merged, report

@@ -91,7 +91,7 @@ def choose_thresholds(
         allowed = allowed_false_positives(int(benign.sum()), max_hard_negative_fpr, confidence)
         while (flagged := scores >= cuts).any(axis=1).sum() > allowed:
             best: tuple[int, int, float] | None = None
-            for j in np.flatnonzero(flagged.any(axis=0)):
+            for j in np.flatnonzero(flagged.any(axis=0)).tolist():
                 raised = float(np.nextafter(scores[flagged[:, j], j].min(), np.inf))
                 lost = int(((final[:, j] >= cuts[j]) & (final[:, j] < raised) & (labels[:, j] == 1)).sum())
                 if best is None or lost < best[0]:
@@ -183,7 +183,7 @@ def tactic_report(
     p = np.concatenate(list(tactic_probs))
     result = tactic_f1(y, p, np.array([thresholds[t] for t in TACTICS]), mask)
     per = {
-        t: {k: float(result[k][i]) for k in ("precision", "recall", "f1", "support")}  # type: ignore[index]
+        t: {k: float(result[k][i]) for k in ("precision", "recall", "f1", "support")}  # type: ignore[index]  # arrays; only macro_f1 is a float
         for i, t in enumerate(TACTICS)
     }
     return {"macro_f1": result["macro_f1"], "tactics": per}

@@ -46,7 +46,7 @@ def fit_tagger(
     from sklearn.linear_model import LogisticRegression
 
     texts, y, mask = message_tactics(examples)
-    known = mask.all(axis=1) if len(texts) else np.zeros(0, dtype=bool)
+    known = np.asarray(mask.all(axis=1)) if len(texts) else np.zeros(0, dtype=bool)
     if not known.any():
         raise ValueError("no message with known tactics to train the tactic tagger on (the written corpus)")
     train_texts = [t for t, k in zip(texts, known, strict=True) if k]
@@ -89,8 +89,8 @@ def choose_blend(
     for weight in BLEND_WEIGHTS:
         probs = (1.0 - weight) * head_probs + weight * lexical
         cuts = tactic_thresholds(y, probs, mask)
-        score = tactic_f1(y, probs, cuts, mask)["macro_f1"]
-        tried[weight] = float(score)
+        score = float(tactic_f1(y, probs, cuts, mask)["macro_f1"])
+        tried[weight] = score
         if best is None or score > best[1] + 1e-9:
             best = (weight, score, cuts)
     assert best is not None

@@ -60,6 +60,7 @@ def log_datasets(splits: Mapping[str, Sequence[Mapping[str, Any]]], source: str)
 
     import mlflow
     import pandas as pd
+    from mlflow.data.pandas_dataset import from_pandas  # what mlflow.data.from_pandas is, set at import time
 
     for split, records in splits.items():
         frame = pd.DataFrame(
@@ -76,7 +77,7 @@ def log_datasets(splits: Mapping[str, Sequence[Mapping[str, Any]]], source: str)
         ).hexdigest()[:16]
         with warnings.catch_warnings():  # MLflow's notes on source kinds and integer columns do not apply
             warnings.simplefilter("ignore", UserWarning)
-            dataset = mlflow.data.from_pandas(frame, source=source, name=f"grooming-detect-{split}", digest=digest)
+            dataset = from_pandas(frame, source=source, name=f"grooming-detect-{split}", digest=digest)
             mlflow.log_input(dataset, context=split)
 
 

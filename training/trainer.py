@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -37,7 +37,7 @@ from training.data import Example
 
 __all__ = ["TrainResult", "Trainer", "set_seed"]
 
-Log = Callable[[str, float, int], None]
+Log = Callable[[str, float, int], object]  # the return value is ignored (mlflow.log_metric returns one)
 
 
 def set_seed(seed: int) -> None:
@@ -94,7 +94,7 @@ def _pad(batch: Sequence[Example], vectors: Sequence[torch.Tensor], slots: int) 
     return _Batch(x, spk, roles, y, m, tac, tac_m)
 
 
-def _loss(head: nn.Module, b: _Batch, tactic_weight: float) -> torch.Tensor:
+def _loss(head: ConversationHead | HeadEnsemble, b: _Batch, tactic_weight: float) -> torch.Tensor:
     """Category loss on the risk so far, plus the per-message tactic loss where the head tags tactics."""
     logits, _ = head(b.x, b.speakers, None, b.roles)
     loss = _masked_bce(logits, b.y, b.m)
@@ -280,7 +280,7 @@ class Trainer:
     ) -> list[np.ndarray]:
         """Per conversation, the logits of the risk so far after each message (T, C), as the scorer reads them."""
         head.eval()
-        out = []
+        out: list[np.ndarray] = []
         with torch.inference_mode():
             for start in range(0, len(examples), 128):
                 batch = list(examples[start : start + 128])
@@ -290,7 +290,7 @@ class Trainer:
         return out
 
     @staticmethod
-    def tactic_probs(head: nn.Module, vectors: Sequence[torch.Tensor]) -> list[np.ndarray]:
+    def tactic_probs(head: ConversationHead | HeadEnsemble, vectors: Sequence[torch.Tensor]) -> list[np.ndarray]:
         """Per conversation, each message's tactic probabilities (T, K)."""
         head.eval()
         with torch.inference_mode():
@@ -377,8 +377,8 @@ def mean_pr_auc(examples: Sequence[Example], logits: Sequence[np.ndarray]) -> fl
     return float(np.mean(values)) if values else 0.0
 
 
-def _members(head: nn.Module) -> list[ConversationHead]:
-    return list(head.members) if isinstance(head, HeadEnsemble) else [head]  # type: ignore[list-item]
+def _members(head: ConversationHead | HeadEnsemble) -> list[ConversationHead]:
+    return [cast(ConversationHead, m) for m in head.members] if isinstance(head, HeadEnsemble) else [head]
 
 
 def _trainable(model: RiskModel, aux: nn.Module) -> dict[str, torch.Tensor]:

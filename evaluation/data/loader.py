@@ -20,20 +20,21 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from grooming_detect.jsonl import field_path
 from evaluation.data.spec import Case, DialectSwap, Functionality, IdentitySwap, Turn
 
-try:
+if sys.version_info >= (3, 11):
     from importlib.resources.abc import Traversable
-except ImportError:  # Python 3.10
+else:
     from importlib.abc import Traversable
 
 __all__ = [
@@ -51,7 +52,7 @@ DIALECTS = ("central", "isan", "northern", "southern")
 
 _TURN = re.compile(r"(A|B): (\S(?:.*\S)?)", re.DOTALL)
 
-Root = Traversable | Path
+Root: TypeAlias = "Traversable | Path"
 
 
 class CaseFileError(ValueError):
@@ -307,7 +308,7 @@ def load_functionalities(root: Root | None = None) -> list[Functionality]:
 
 
 def _identity_terms(root: Root) -> dict[str, tuple[str, ...]]:
-    file = root.joinpath("swaps", "identity_terms.jsonl")
+    file = root.joinpath("swaps").joinpath("identity_terms.jsonl")
     terms: dict[str, tuple[str, ...]] = {}
     for number, record in _records(file, _Terms):
         if record.group in terms:
@@ -320,7 +321,7 @@ def load_identity_swaps(risky: bool, root: Root | None = None) -> list[IdentityS
     """The benign (``risky=False``) or risky identity-swap templates, each with its group's terms."""
     root = default_root() if root is None else root
     terms = _identity_terms(root)
-    file = root.joinpath("swaps", "identity_risky.jsonl" if risky else "identity_benign.jsonl")
+    file = root.joinpath("swaps").joinpath("identity_risky.jsonl" if risky else "identity_benign.jsonl")
     out: list[IdentitySwap] = []
     for number, record in _records(file, _Swap):
         if record.group not in terms:
@@ -334,7 +335,7 @@ def load_identity_swaps(risky: bool, root: Root | None = None) -> list[IdentityS
 def load_dialect_swaps(root: Root | None = None) -> list[DialectSwap]:
     """Conversations written in each dialect, with the same meaning."""
     root = default_root() if root is None else root
-    file = root.joinpath("swaps", "dialects.jsonl")
+    file = root.joinpath("swaps").joinpath("dialects.jsonl")
     out: list[DialectSwap] = []
     seen: set[str] = set()
     for number, record in _records(file, _Dialects):

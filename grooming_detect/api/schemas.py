@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,7 +18,7 @@ __all__ = [
     "StreamRequest",
 ]
 
-_EXAMPLE_TRANSCRIPT = {
+_EXAMPLE_TRANSCRIPT: dict[str, Any] = {
     "id": "conv-123",
     "messages": [
         {"sender": "u1", "text": "น้องเล่นเกมเก่งมากเลย อายุเท่าไหร่แล้วครับ", "timestamp": None},

@@ -64,7 +64,7 @@ def dataset_stats(splits: Mapping[str, Sequence[Mapping[str, Any]]], lib: Librar
     return stats
 
 
-def _table(counts: Mapping[str, Mapping[str, int]], key: str) -> list[str]:
+def _table(counts: Mapping[str, Mapping[str, Any]], key: str) -> list[str]:
     names = sorted({k for split in counts.values() for k in split[key]})
     lines = [f"| {key} | " + " | ".join(counts) + " |", "|---|" + "---:|" * len(counts)]
     for name in names:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import string
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,7 +24,10 @@ from grooming_detect.jsonl import field_path
 from training.synth.spec import Scenario, Stage
 
 if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:
+        from importlib.abc import Traversable
 
 __all__ = ["SPLITS", "ContentError", "Library", "SplitPool", "content_root", "load_library", "read_library"]
 
@@ -176,8 +180,9 @@ def _parse(text: str, source: str) -> tuple[Any, dict[_Path, int]]:
                 key = scalars.construct_object(key_node)
                 if key in out:
                     raise ContentError(f"{source}:{key_node.start_mark.line + 1}: {_field((*path, key))}: repeated key")
-                lines[(*path, key)] = key_node.start_mark.line + 1
-                out[key] = build(value_node, (*path, key))
+                key_path = (*path, key)
+                lines[key_path] = key_node.start_mark.line + 1
+                out[key] = build(value_node, key_path)
             return out
         if isinstance(node, yaml.SequenceNode):
             return [build(item, (*path, i)) for i, item in enumerate(node.value)]
@@ -190,7 +195,7 @@ def _field(path: Iterable[object]) -> str:
     return field_path(path, "(top level)")
 
 
-def _line(lines: dict[_Path, int], path: Iterable[object]) -> int:
+def _line(lines: dict[_Path, int], path: Iterable[str | int]) -> int:
     """The line of ``path``, or of its longest prefix found in the file (a missing field: its parent)."""
     path = tuple(path)
     for end in range(len(path), -1, -1):
@@ -226,6 +231,7 @@ def _read_file(text: str, source: str) -> tuple[list[Stage], Scenario | None, li
         ]
         raise ContentError("\n".join(problems)) from None
     where: list[tuple[str, str, int]] = []  # (kind, name, line) of every stage, family and scenario
+    base: tuple[str, ...]
     if content.stages is not None:
         fields, base = content.stages, ("stages",)
     else:
