@@ -79,7 +79,11 @@ def add_gate_options(p: argparse.ArgumentParser) -> None:
             "real_text"
         ),
     )
-    p.add_argument("--data-dir", default="data/synthetic", help="synthetic data folder (generated if missing)")
+    p.add_argument(
+        "--data-dir",
+        default="data/synthetic",
+        help="folder of `grooming-detect data generate`: held_out, false_positives and bias read its test split",
+    )
     p.add_argument("--data", help="your own labelled file (JSON Lines, CSV or Parquet) for the 'file' suite")
     p.add_argument("--feedback", help="a /v1/feedback/export JSON Lines file for the 'feedback' suite")
     p.add_argument("--real-text", help="real messages, one per line, for the 'real_text' suite (data real)")

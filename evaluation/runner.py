@@ -31,24 +31,26 @@ class EvaluationResult(dict):
     "artifacts"}}, "elapsed_s": ...}``; a dict so that it is its own JSON."""
 
 
-def load_test_records(data_dir: str | Path = "data/synthetic", n: int = 20000, seed: int = 0) -> list[dict[str, Any]]:
-    """The template-disjoint synthetic test split, generated first if the folder lacks it."""
+def load_test_records(data_dir: str | Path = "data/synthetic") -> list[dict[str, Any]]:
+    """The template-disjoint synthetic test split of ``grooming-detect data generate``.
+
+    Evaluation reads the generator's files and never runs it (the layers point one way: training may use
+    evaluation, not the reverse), so a missing split is an error that says how to write it.
+    """
     from grooming_detect.jsonl import read_transcripts
 
     folder = Path(data_dir)
     if not (folder / "test.jsonl").is_file():
-        import datasets
-
-        from training.synth.dataset import write_dataset
-        from training.synth.generator import generate
-
-        datasets.disable_progress_bars()
-        write_dataset(generate(n, seed), folder)
+        raise FileNotFoundError(
+            f"{folder}: no test.jsonl; write the synthetic splits first with "
+            f"`grooming-detect data generate --n 20000 --seed 0 --out {folder}`, "
+            "or choose suites that need no synthetic data (--suite ood functional)"
+        )
     return [t.model_dump(mode="json") for t in read_transcripts(folder / "test.jsonl").transcripts]
 
 
 def _file_records(path: str | Path) -> list[dict[str, Any]]:
-    from training.loaders import load_labelled
+    from evaluation.labelled import load_labelled
 
     return [t.model_dump(mode="json") for t in load_labelled(path)]
 

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from evaluation.bias import fairlearn_rates, jigsaw_bias
+from evaluation.identity import mentioned_groups
 from evaluation.metrics import (
     alert_delays,
     at_threshold,
@@ -372,13 +373,11 @@ _SUBGROUPS = {
 
 def _groups(scored: Sequence[Scored]) -> dict[str, dict[str, np.ndarray]]:
     """Subgroup masks by dimension, from the records' tags (dialect, particles, identity terms, script)."""
-    from training.synth.generator import IDENTITY_TERMS
-
     dims: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     for s in scored:
         meta = s.meta
         texts = " ".join(m["text"] for m in s.record["messages"])
-        identity = set(meta.get("identity_terms") or []) | {g for g, rx in IDENTITY_TERMS.items() if rx.search(texts)}
+        identity = set(meta.get("identity_terms") or []) | mentioned_groups(texts)
         tags = {
             "dialect": {meta.get("dialect")} if meta.get("dialect") else set(),
             "particles": set(meta.get("particles") or []),

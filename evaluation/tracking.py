@@ -4,14 +4,16 @@ logged to their training run."""
 from __future__ import annotations
 
 import math
+import os
 import re
 from pathlib import Path
 
 from evaluation.runner import EvaluationResult
 
-__all__ = ["EVALUATION_EXPERIMENT", "record_evaluation", "resolve_alias"]
+__all__ = ["DEFAULT_TRACKING_URI", "EVALUATION_EXPERIMENT", "configure", "record_evaluation", "resolve_alias"]
 
 EVALUATION_EXPERIMENT = "grooming-detect-evaluations"
+DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
 _SAFE = re.compile(r"[^A-Za-z0-9_\-. /:]")
 
 
@@ -21,6 +23,20 @@ def _metrics(figures: dict[str, float], prefix: str = "") -> dict[str, float]:
         for k, v in figures.items()
         if isinstance(v, int | float) and not math.isnan(float(v))
     }
+
+
+def configure(experiment: str) -> None:
+    """Point MLflow at ``MLFLOW_TRACKING_URI`` or the local SQLite store, and select the experiment."""
+    import mlflow
+
+    uri = os.environ.get("MLFLOW_TRACKING_URI") or DEFAULT_TRACKING_URI
+    mlflow.set_tracking_uri(uri)
+    if mlflow.get_experiment_by_name(experiment) is None:
+        location = None
+        if uri.startswith("sqlite:///"):
+            location = Path(uri.removeprefix("sqlite:///")).resolve().parent.joinpath("mlartifacts").as_uri()
+        mlflow.create_experiment(experiment, artifact_location=location)
+    mlflow.set_experiment(experiment)
 
 
 def resolve_alias(name_or_uri: str, model_name: str = "grooming-detect") -> str:
@@ -42,8 +58,6 @@ def _source_run(model_uri: str) -> str | None:
 def record_evaluation(result: EvaluationResult, report_dir: Path, model_uri: str) -> str:
     """Log figures and report files to a run of the evaluations experiment (and the model's own run)."""
     import mlflow
-
-    from training.tracking import configure
 
     configure(EVALUATION_EXPERIMENT)
     model = result["model"]

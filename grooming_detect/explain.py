@@ -9,19 +9,18 @@ what the moderator sees, obfuscation and all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
-import torch
 
 from grooming_detect.normalize import normalize_text
 from grooming_detect.scores import Span
 
-if TYPE_CHECKING:
-    from grooming_detect.scorer import RiskScorer
+__all__ = ["MAX_WORDS", "TOP_SPANS", "ReadVariants", "explain_message"]
 
-__all__ = ["MAX_WORDS", "TOP_SPANS", "explain_message"]
+ReadVariants = Callable[[list[str]], np.ndarray]
+"""Variant texts of one message -> their step risk (n, categories), each read in the same conversation state.
+The scorer supplies it, so that explanation needs no knowledge of the model (and never imports the scorer)."""
 
 MAX_WORDS = 48
 """Words tried per message (the rest of a very long message is not explained)."""
@@ -40,34 +39,18 @@ def _words(normalized: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _step_probs(
-    scorer: RiskScorer,
-    texts: list[str],
-    slot: torch.Tensor,
-    previous: torch.Tensor | None,
-    role: torch.Tensor | None = None,
-) -> np.ndarray:
-    """Risk read at the message for each variant text, all in the same conversation state."""
-    vectors = scorer.encode(texts)
-    n = len(texts)
-    state = None if previous is None else previous.expand(-1, n, -1).contiguous()
-    roles = None if role is None else role.expand(n, 1)
-    with torch.inference_mode():
-        logits, _ = scorer.model.head(vectors[:, None], slot.expand(n, 1), state, roles)
-    return scorer._probs(logits[:, 0].double().numpy())
-
-
 def explain_message(
-    scorer: RiskScorer,
+    read: ReadVariants,
+    categories: Sequence[str],
     text: str,
-    slot: torch.Tensor,
-    previous: torch.Tensor | None,
     step: np.ndarray,
     thresholds: Mapping[str, float],
-    role: torch.Tensor | None = None,
 ) -> list[Span]:
-    """Spans (original-text offsets) whose removal lowers the message's risk, most important first."""
-    categories = scorer.categories
+    """Spans (original-text offsets) whose removal lowers the message's risk, most important first.
+
+    ``step`` is the message's own step risk per category, ``read`` re-reads variants of it (see
+    :data:`ReadVariants`).
+    """
     hot = [j for j, c in enumerate(categories) if step[j] >= thresholds[c] / 2]
     if not hot or not text.strip():
         return []
@@ -76,7 +59,7 @@ def explain_message(
     if not words:
         return []
     variants = [norm.text[:b] + norm.text[e:] for b, e in words]
-    drops = step[None, :] - _step_probs(scorer, variants, slot, previous, role)
+    drops = step[None, :] - read(variants)
     spans: list[Span] = []
     for j in hot:
         order = [i for i in np.argsort(-drops[:, j]) if drops[i, j] >= MIN_DROP][:TOP_SPANS]
@@ -88,7 +71,7 @@ def explain_message(
                 merged.append((b, e))
         if not merged:
             continue
-        whole = _step_probs(scorer, [norm.text[:b] + norm.text[e:] for b, e in merged], slot, previous, role)
+        whole = read([norm.text[:b] + norm.text[e:] for b, e in merged])
         for (b, e), probs in zip(merged, whole, strict=True):
             drop = float(step[j] - probs[j])
             if drop >= MIN_DROP:

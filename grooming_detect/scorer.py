@@ -12,7 +12,7 @@ import hashlib
 import os
 import secrets
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,7 +157,8 @@ class RiskScorer:
                         state.first_alerts.setdefault(c, index)
                 spans = []
                 if return_spans:
-                    spans = explain_message(self, message.text, slot, previous, step, thresholds, role)
+                    read = self._variant_reader(slot, previous, role)
+                    spans = explain_message(read, self.categories, message.text, step, thresholds)
                 found = {}
                 if tactic_probs is not None:
                     found = {
@@ -181,6 +182,21 @@ class RiskScorer:
                         spans=spans,
                     )
                 )
+
+    def _variant_reader(
+        self, slot: torch.Tensor, previous: torch.Tensor | None, role: torch.Tensor
+    ) -> Callable[[list[str]], np.ndarray]:
+        """Step risk of variant texts of one message, each read in the conversation state before it (spans)."""
+
+        def read(texts: list[str]) -> np.ndarray:
+            vectors = self.encode(texts)
+            n = len(texts)
+            state = None if previous is None else previous.expand(-1, n, -1).contiguous()
+            with torch.inference_mode():
+                logits, _ = self.model.head(vectors[:, None], slot.expand(n, 1), state, role.expand(n, 1))
+            return self._probs(logits[:, 0].double().numpy())
+
+        return read
 
     def _result(self, state: _State, transcript_id: str | None, thresholds: Mapping[str, float]) -> TranscriptScore:
         last = state.messages[-1].category_scores if state.messages else dict.fromkeys(self.categories, 0.0)

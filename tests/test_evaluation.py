@@ -184,3 +184,14 @@ def test_gate_refuses_a_candidate_made_worse(tiny_model_dir: Path, synthetic_dir
     ]
     assert main([*args, "--candidate", str(same)]) == 0
     assert main([*args, "--candidate", str(worse)]) == 1
+
+
+def test_evaluate_without_synthetic_data_says_how_to_write_it(
+    tiny_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Evaluation reads the generator's files and never runs the generator (the layers point one way)."""
+    empty = tmp_path / "none"
+    code = main(["evaluate", "--model", str(tiny_model_dir), "--suite", "held_out", "--data-dir", str(empty)])
+    err = capsys.readouterr().err
+    assert code == 1 and not empty.exists()
+    assert "no test.jsonl" in err and f"grooming-detect data generate --n 20000 --seed 0 --out {empty}" in err

@@ -215,7 +215,7 @@ def test_scenarios_play_the_library_stages() -> None:
 
 
 def test_identity_tags_do_not_fire_inside_ordinary_words() -> None:
-    from training.synth.generator import IDENTITY_TERMS
+    from evaluation.identity import IDENTITY_TERMS
 
     assert IDENTITY_TERMS["lgbtq"].search("ทอมห้องข้างๆ ร้องเพลงเพราะ")
     assert not IDENTITY_TERMS["lgbtq"].search("ปิดเทอมนี้ไปเที่ยวไหน")

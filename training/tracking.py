@@ -7,10 +7,11 @@ replace the deprecated stages.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from evaluation.tracking import DEFAULT_TRACKING_URI, configure
 
 __all__ = [
     "DEFAULT_TRACKING_URI",
@@ -22,22 +23,7 @@ __all__ = [
     "set_alias",
 ]
 
-DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
 MODEL_NAME = "grooming-detect"
-
-
-def configure(experiment: str) -> None:
-    """Point MLflow at ``MLFLOW_TRACKING_URI`` or the local SQLite store, and select the experiment."""
-    import mlflow
-
-    uri = os.environ.get("MLFLOW_TRACKING_URI") or DEFAULT_TRACKING_URI
-    mlflow.set_tracking_uri(uri)
-    if mlflow.get_experiment_by_name(experiment) is None:
-        location = None
-        if uri.startswith("sqlite:///"):
-            location = Path(uri.removeprefix("sqlite:///")).resolve().parent.joinpath("mlartifacts").as_uri()
-        mlflow.create_experiment(experiment, artifact_location=location)
-    mlflow.set_experiment(experiment)
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from evaluation.identity import IDENTITY_TERMS
 from training.synth.lexicon import PARTICLE_STYLES, SLOTS, apply_dialect, fill_slots
 from training.synth.library import Library, SplitPool, load_library
 from training.synth.realism import add_noise, obfuscate_words, sample_style
@@ -55,11 +56,6 @@ KIND_WEIGHTS = {"benign": 0.55, "grooming": 0.22, "sextortion": 0.15, "both": 0.
 DIALECT_WEIGHTS = {"central": 0.52, "isan": 0.16, "northern": 0.16, "southern": 0.16}
 PER_CONVERSATION_SLOTS = ("handle", "relative", "game", "school", "grade", "private_app", "province", "wallet")
 SPLIT_FRACTIONS = {"train": 0.8, "validation": 0.1, "test": 0.1}
-IDENTITY_TERMS = {
-    "lgbtq": re.compile(r"(?<!เ)ทอม|ดี้|เกย์|กะเทย|เลสเบี้ยน|สาวประเภทสอง|LGBTQ|ไบ(?!ค์|โอ|เบิล)|non-binary|pride", re.I),
-    "religion": re.compile(r"มุสลิม|ฮาลาล|มัสยิด|ถือศีลอด|คริสต์|คริสเตียน|โบสถ์|ทำบุญ|ตักบาตร|บวช|วันพระ"),
-    "nationality": re.compile(r"พม่า|เมียนมา|(?<!ห)ลาว(?!ด์)|กัมพูชา|เขมร|ต่างด้าว|ข้ามชาติ|ไทใหญ่"),
-}
 
 
 @dataclass(frozen=True)

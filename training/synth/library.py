@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from evaluation.labelled import SPLITS
 from grooming_detect.jsonl import field_path
 from training.synth.spec import Scenario, Stage
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SPLITS", "ContentError", "Library", "SplitPool", "content_root", "load_library", "read_library"]
 
-SPLITS = ("train", "validation", "test")
 SPLIT_SALT = "grooming-detect/family-split/v1"
 
 
