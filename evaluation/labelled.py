@@ -23,13 +23,14 @@ from pydantic import ValidationError
 
 from grooming_detect.jsonl import LineError, TranscriptFileError, format_validation_error, read_transcripts
 from grooming_detect.schema import DEFAULT_LIMITS, Transcript, TranscriptLimits
+from grooming_detect.scores import CATEGORIES
 
 __all__ = ["LABEL_KEYS", "SPLITS", "load_labelled"]
 
 SPLITS = ("train", "validation", "test")
 """The splits a labelled transcript may name in ``metadata.split``."""
 
-LABEL_KEYS = ("grooming", "sextortion")
+LABEL_KEYS = CATEGORIES
 _ROW_COLUMNS = ("conversation_id", "sender", "text")
 
 

@@ -27,6 +27,7 @@ from torch import nn
 from grooming_detect.encoder import ENCODER_NAME, HIDDEN_SIZE, QUERY_PREFIX, load_encoder, mean_pool, quiet_loading
 from grooming_detect.lexical import TAGGER_FILES, LexicalTagger
 from grooming_detect.normalize import normalize_text
+from grooming_detect.scores import CATEGORIES
 from grooming_detect.tactics import ROLE_INDEX
 
 __all__ = [
@@ -42,7 +43,6 @@ __all__ = [
     "speaker_slots",
 ]
 
-CATEGORIES = ("grooming", "sextortion")
 FORMAT_VERSION = 3
 """2 added per-message tactic logits and the role input (0.4.0), 3 the optional lexical tactic tagger (0.4.1);
 folders of earlier versions still load."""

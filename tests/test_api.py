@@ -59,8 +59,9 @@ def test_moderate(client: TestClient, scorer, grooming_transcript, benign_transc
     assert first["flagged"] == expected.flagged
     assert first["first_alert_index"] == expected.first_alert_index
     assert abs(first["category_scores"]["grooming"] - expected.category_scores["grooming"]) < 1e-5
-    for key in ("categories", "risk_level", "thresholds", "messages", "model", "model_version", "tactics"):
+    for key in ("categories", "risk_level", "thresholds", "messages", "tactics", "first_alert_by_category"):
         assert key in first
+    assert "model" not in first and "model_version" not in first  # stated once, for the whole answer
     assert {"index", "category_scores", "flagged", "spans", "tactics"} <= set(first["messages"][0])
     assert [(t["tactic"], t["first_index"]) for t in first["tactics"]] == [
         (t.tactic, t.first_index) for t in expected.tactics

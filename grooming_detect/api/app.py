@@ -259,9 +259,7 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
             scorer.score_batch, body.transcripts, thresholds=thresholds, return_spans=body.return_spans
         )
         _observe(request, results)
-        return ModerateResponse(
-            id=request.state.request_id, model=scorer.name, model_version=scorer.version, results=results
-        )
+        return ModerateResponse.of(request.state.request_id, scorer.name, scorer.version, results)
 
     @app.post("/v1/conversations/{conversation_id}/messages", tags=["moderation"], dependencies=auth)
     async def append_messages(

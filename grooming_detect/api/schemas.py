@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from grooming_detect.schema import Message, Transcript
 from grooming_detect.scores import TranscriptScore
@@ -15,6 +15,7 @@ __all__ = [
     "ModelInfo",
     "ModerateRequest",
     "ModerateResponse",
+    "ModeratedTranscript",
     "StreamRequest",
 ]
 
@@ -38,11 +39,27 @@ class ModerateRequest(BaseModel):
     return_spans: bool = Field(True, description="Compute highlighted spans (slower).")
 
 
+_PER_ANSWER = ("model", "model_version")
+ModeratedTranscript: type[BaseModel] = create_model(
+    "ModeratedTranscript",
+    __doc__="One transcript's result in a moderate answer: a TranscriptScore less the model and version, "
+    "which the answer states once.",
+    **{  # type: ignore[call-overload]
+        name: (info.annotation, info) for name, info in TranscriptScore.model_fields.items() if name not in _PER_ANSWER
+    },
+)
+
+
 class ModerateResponse(BaseModel):
     id: str = Field(description="Request id (also in the X-Request-ID header and the server log).")
-    model: str
-    model_version: str
-    results: list[TranscriptScore]
+    model: str = Field(description="Name of the model that scored every result.")
+    model_version: str = Field(description="Its version; the same for every result of this answer.")
+    results: list[ModeratedTranscript]
+
+    @classmethod
+    def of(cls, request_id: str, model: str, model_version: str, results: list[TranscriptScore]) -> ModerateResponse:
+        rows = [ModeratedTranscript.model_validate(r.model_dump(exclude=set(_PER_ANSWER))) for r in results]
+        return cls(id=request_id, model=model, model_version=model_version, results=rows)
 
 
 class StreamRequest(BaseModel):

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from evaluation.identity import IDENTITY_TERMS
+from grooming_detect.scores import CATEGORIES
 from training.synth.lexicon import PARTICLE_STYLES, SLOTS, apply_dialect, fill_slots
 from training.synth.library import Library, SplitPool, load_library
 from training.synth.realism import add_noise, obfuscate_words, sample_style
@@ -34,7 +35,7 @@ __all__ = [
     "split_sizes",
 ]
 
-LABELS = ("grooming", "sextortion")
+LABELS = CATEGORIES
 GROOMING_TACTICS = (
     "age_probe",
     "flattery",
