@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,8 @@ def test_loss_falls_and_metrics_are_reported(tiny_run: dict) -> None:
     card = (Path(tiny_run["summary"]["model_dir"]) / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "never grounds for fully automatic punishment" in card and "baseline" in card
     assert "out-of-distribution test set" in card and "Tactic tagging" in card
+    rule = metrics["threshold_rule"]  # tiny.yaml: hard_negative_confidence: auto
+    assert set(rule["cross_validation"]) and "split-half cross-validation" in card
 
 
 def test_ablation_compares_each_training_source_on_ood_test(tiny_run: dict) -> None:
@@ -337,3 +340,36 @@ def test_the_hard_negative_cap_holds_for_the_flag_not_only_per_category() -> Non
 
     alone = [threshold_for_fpr(final[hard, j], 0.02) for j in range(2)]
     assert ((final[hard] >= alone).any(axis=1)).mean() > 0.02
+
+
+def test_the_confidence_level_is_chosen_by_split_half_cross_validation() -> None:
+    """``hard_negative_confidence: auto``: the level whose thresholds, fitted on one half, hold the cap on the
+    other half on average, and among those the one that keeps the most recall there."""
+    from training.data import _example
+    from training.pipeline import CONFIDENCE_LEVELS, _thresholds, choose_confidence, choose_thresholds
+
+    rng = np.random.default_rng(7)
+    examples, probs = [], []
+    for i in range(900):  # 300 positives, 600 hard negatives whose scores overlap the positives' lower end
+        positive = i % 3 == 0
+        meta = {"grooming": int(positive), "sextortion": 0, "hard_negative": not positive}
+        meta |= {"alert_at": 0} if positive else {}
+        examples.append(_example({"id": str(i), "messages": [{"sender": "a", "text": "x"}], "metadata": meta}))
+        probs.append(np.array([[rng.uniform(0.4, 1.0) if positive else rng.beta(2, 8), 0.0]]))
+    level, tried = choose_confidence(examples, probs, 0.5, 0.02, halvings=20)
+    assert set(tried) == {str(lv) for lv in CONFIDENCE_LEVELS}
+    within = {lv: tried[str(lv)] for lv in CONFIDENCE_LEVELS if tried[str(lv)]["hard_negative_fpr"] <= 0.02}
+    assert level in within and tried[str(level)]["recall"] == max(r["recall"] for r in within.values())
+    # a stricter level never flags more held-out hard negatives on average, and never keeps more recall
+    numeric = [lv for lv in CONFIDENCE_LEVELS if lv is not None]
+    for low, high in itertools.pairwise(numeric):
+        assert tried[str(high)]["hard_negative_fpr"] <= tried[str(low)]["hard_negative_fpr"] + 1e-9
+        assert tried[str(high)]["recall"] <= tried[str(low)]["recall"] + 1e-9
+    rule = {"max_hard_negative_fpr": 0.02, "hard_negative_confidence": "auto", "target_precision": 0.5}
+    config = load_config(None, rule)
+    report: dict = {}
+    cuts = _thresholds(config, examples, probs, report)
+    assert report["hard_negative_confidence"] in CONFIDENCE_LEVELS and "cross_validation" in report
+    assert cuts == choose_thresholds(examples, probs, 0.5, 0.02, report["hard_negative_confidence"])
+    with pytest.raises(ValueError, match="auto needs max_hard_negative_fpr"):
+        load_config(None, {"hard_negative_confidence": "auto"})

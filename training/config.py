@@ -170,7 +170,9 @@ class TrainConfig:
             negatives (null: precision alone decides).
         hard_negative_confidence: with ``max_hard_negative_fpr``, the confidence (say 0.95) with which the
             hard-negative false-positive rate must stay within it: its Clopper-Pearson upper bound on
-            validation, not the rate seen there, is held to the cap (null: the rate seen).
+            validation, not the rate seen there, is held to the cap (null: the rate seen). ``auto`` chooses
+            the level on the selection split by split-half cross-validation
+            (``training.pipeline.choose_confidence``).
         experiment: MLflow experiment name.
         register: register the model in the MLflow registry with the ``challenger`` alias.
         baseline: also train the TF-IDF + logistic regression baseline and report it beside the model.
@@ -189,7 +191,7 @@ class TrainConfig:
     checkpoint_dir: str = "runs/default/checkpoints"
     target_precision: float = 0.9
     max_hard_negative_fpr: float | None = None
-    hard_negative_confidence: float | None = None
+    hard_negative_confidence: float | Literal["auto"] | None = None
     experiment: str = "grooming-detect"
     register: bool = True
     baseline: bool = True
@@ -256,8 +258,12 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
     if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int | float) or not 0 <= cap < 1):
         raise ValueError("config.max_hard_negative_fpr: a number from 0 to 1 (exclusive), or null")
     level = config.hard_negative_confidence
-    if level is not None and (isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1):
-        raise ValueError("config.hard_negative_confidence: a number between 0 and 1, or null")
+    if level == "auto" and cap is None:
+        raise ValueError("config.hard_negative_confidence: auto needs max_hard_negative_fpr")
+    if level not in (None, "auto") and (
+        isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1
+    ):
+        raise ValueError("config.hard_negative_confidence: a number between 0 and 1, auto, or null")
     if config.head.aggregate not in ("max", "last"):
         raise ValueError("config.head.aggregate: one of max, last")
     if config.head.sources not in ("all", "written", "templates"):

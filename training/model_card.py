@@ -185,12 +185,7 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
         + (
             f", raised where needed so that at most {config.max_hard_negative_fpr:.1%} of its hard "
             "negatives are flagged, by any category (where the categories together flag more, the threshold "
-            "that loses the fewest positives is raised first)"
-            + (
-                f" (as a {config.hard_negative_confidence:.0%} Clopper-Pearson upper bound, not the rate seen)"
-                if config.hard_negative_confidence is not None
-                else ""
-            )
+            "that loses the fewest positives is raised first)" + _confidence_text(config, metrics, select)
             if config.max_hard_negative_fpr is not None
             else ""
         )
@@ -314,6 +309,19 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _confidence_text(config: TrainConfig, metrics: dict[str, Any], select: str) -> str:
+    """How the hard-negative cap was held: the rate seen, or a Clopper-Pearson bound (fixed or chosen)."""
+    level = metrics.get("threshold_rule", {}).get("hard_negative_confidence", config.hard_negative_confidence)
+    how = (
+        f"; the level chosen on `{select}` by split-half cross-validation"
+        if config.hard_negative_confidence == "auto"
+        else ""
+    )
+    if level is None:
+        return f" (the rate seen{how})" if how else ""
+    return f" (as a {level:.0%} Clopper-Pearson upper bound, not the rate seen{how})"
 
 
 def write_model_card(folder: Path, config: TrainConfig, metrics: dict[str, Any]) -> Path:
