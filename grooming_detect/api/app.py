@@ -9,33 +9,22 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import Depends, FastAPI, HTTPException, Path, Request, status
+from fastapi import FastAPI, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
-from prometheus_client import generate_latest
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from grooming_detect import __version__
+from grooming_detect.api import routes
 from grooming_detect.api.feedback import FeedbackStore
 from grooming_detect.api.logs import configure_logging, log_event
 from grooming_detect.api.metrics import ApiMetrics
-from grooming_detect.api.schemas import (
-    FeedbackIn,
-    FeedbackOut,
-    ModelInfo,
-    ModerateRequest,
-    ModerateResponse,
-    StreamRequest,
-)
-from grooming_detect.api.security import require_api_key
 from grooming_detect.api.settings import Settings
 from grooming_detect.api.streams import ConversationStore
 from grooming_detect.schema import TranscriptLimits, use_limits
 from grooming_detect.scorer import RiskScorer
-from grooming_detect.scores import TranscriptScore
 
 __all__ = ["create_app"]
 
@@ -100,31 +89,6 @@ async def _no_receive() -> Message:  # pragma: no cover - a JSONResponse never r
 def _clean_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Field, message and type of each validation error, never the offending input (it may be a child's text)."""
     return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type", "")} for e in errors]
-
-
-def _card_summary(scorer: RiskScorer) -> str | None:
-    path = scorer.model.path
-    card = path / "MODEL_CARD.md" if path else None
-    if not card or not card.is_file():
-        return None
-    paragraphs = [p.strip() for p in card.read_text(encoding="utf-8").split("\n\n") if p.strip()]
-    body = [p for p in paragraphs if not p.startswith("#")]
-    return body[0] if body else None
-
-
-def _observe(request: Request, results: list[TranscriptScore]) -> None:
-    metrics: ApiMetrics = request.app.state.metrics
-    for result in results:
-        for category, score in result.category_scores.items():
-            metrics.scores.labels(category).observe(score)
-            if result.categories[category]:
-                metrics.flagged.labels(category).inc()
-    request.state.log_fields.update(
-        transcripts=len(results),
-        messages=sum(len(r.messages) for r in results),
-        flagged=sum(r.flagged for r in results),
-    )
-    metrics.messages.inc(request.state.log_fields["messages"])
 
 
 def create_app(settings: Settings | None = None, scorer: RiskScorer | None = None) -> FastAPI:
@@ -211,114 +175,7 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
         log_event("internal error", logging.ERROR, request_id=getattr(request.state, "request_id", None))
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
-    def _unprocessable(loc: list[Any], msg: str) -> RequestValidationError:
-        return RequestValidationError([{"loc": loc, "msg": msg, "type": "value_error"}])
-
-    @app.get("/healthz", tags=["health"])
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz", tags=["health"])
-    async def readyz(request: Request) -> JSONResponse:
-        if not request.app.state.ready:
-            return JSONResponse({"status": "loading"}, status_code=503)
-        return JSONResponse({"status": "ready", "model_version": request.app.state.scorer.version})
-
-    @app.get("/metrics", tags=["health"], response_class=PlainTextResponse)
-    async def metrics(request: Request) -> Response:
-        request.app.state.metrics.live_conversations.set(len(request.app.state.streams))
-        return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
-
-    auth = [Depends(require_api_key)]
-
-    @app.get("/v1/models", tags=["models"], dependencies=auth)
-    async def models(request: Request) -> dict[str, list[ModelInfo]]:
-        scorer: RiskScorer = request.app.state.scorer
-        info = ModelInfo(
-            name=scorer.name,
-            version=scorer.version,
-            categories=list(scorer.categories),
-            thresholds=scorer.thresholds,
-            card_summary=_card_summary(scorer),
-        )
-        return {"models": [info]}
-
-    @app.post("/v1/moderate", tags=["moderation"], dependencies=auth)
-    async def moderate(request: Request, body: ModerateRequest) -> ModerateResponse:
-        """Score 1 to 256 transcripts: per-conversation and per-message risk, first alert, spans."""
-        scorer: RiskScorer = request.app.state.scorer
-        if len(body.transcripts) > settings.max_transcripts:
-            raise _unprocessable(
-                ["body", "transcripts"], f"{len(body.transcripts)} transcripts; the limit is {settings.max_transcripts}"
-            )
-        try:
-            thresholds = scorer.resolve_thresholds(body.thresholds)
-        except ValueError as exc:
-            raise _unprocessable(["body", "thresholds"], str(exc)) from None
-        results = await run_in_threadpool(
-            scorer.score_batch, body.transcripts, thresholds=thresholds, return_spans=body.return_spans
-        )
-        _observe(request, results)
-        return ModerateResponse.of(request.state.request_id, scorer.name, scorer.version, results)
-
-    @app.post("/v1/conversations/{conversation_id}/messages", tags=["moderation"], dependencies=auth)
-    async def append_messages(
-        request: Request,
-        body: StreamRequest,
-        conversation_id: str = Path(min_length=1, max_length=256, pattern=r"^[A-Za-z0-9._:\-]+$"),
-    ) -> TranscriptScore:
-        """Append messages to a live conversation and return its updated score. The server keeps no text."""
-        scorer: RiskScorer = request.app.state.scorer
-        try:
-            thresholds = scorer.resolve_thresholds(body.thresholds)
-        except ValueError as exc:
-            raise _unprocessable(["body", "thresholds"], str(exc)) from None
-        store: ConversationStore = request.app.state.streams
-        session = store.get_or_create(
-            conversation_id,
-            lambda: scorer.stream(conversation_id, thresholds=thresholds, return_spans=body.return_spans),
-        )
-        total = session.message_count + len(body.messages)
-        if total > settings.max_messages:
-            raise _unprocessable(
-                ["body", "messages"], f"conversation would hold {total} messages; the limit is {settings.max_messages}"
-            )
-        result = await run_in_threadpool(session.add, body.messages)
-        _observe(request, [result])
-        request.state.log_fields["conversations"] = len(store)
-        return result
-
-    @app.delete("/v1/conversations/{conversation_id}", tags=["moderation"], dependencies=auth, status_code=204)
-    async def end_conversation(request: Request, conversation_id: str = Path(min_length=1, max_length=256)) -> Response:
-        """Forget a live conversation's state."""
-        if not request.app.state.streams.delete(conversation_id):
-            raise HTTPException(status_code=404, detail="no such live conversation")
-        return Response(status_code=204)
-
-    @app.post("/v1/feedback", tags=["feedback"], dependencies=auth, status_code=201)
-    async def feedback(request: Request, body: FeedbackIn) -> FeedbackOut:
-        """Record a moderator's verdict. The transcript is stored only with ``store_content: true``."""
-        scorer: RiskScorer = request.app.state.scorer
-        if body.category not in scorer.categories:
-            raise _unprocessable(["body", "category"], f"unknown category; known: {', '.join(scorer.categories)}")
-        if body.store_content and body.transcript is None:
-            raise _unprocessable(["body", "transcript"], "store_content is true but no transcript was sent")
-        content = body.transcript.model_dump(mode="json") if body.store_content and body.transcript else None
-        row = await run_in_threadpool(
-            request.app.state.feedback.add,
-            transcript_id=body.transcript_id,
-            model_version=body.model_version,
-            category=body.category,
-            verdict=body.verdict,
-            note=body.note,
-            transcript=content,
-        )
-        return FeedbackOut(id=row.id, stored_content=content is not None)
-
-    @app.get("/v1/feedback/export", tags=["feedback"], dependencies=auth)
-    async def export_feedback(request: Request) -> StreamingResponse:
-        """All feedback as JSON Lines, oldest first."""
-        await run_in_threadpool(request.app.state.feedback.ping)  # an outage is a 503 before the stream starts
-        return StreamingResponse(request.app.state.feedback.export_jsonl(), media_type="application/x-ndjson")
+    for router in (routes.health, routes.moderation, routes.feedback):
+        app.include_router(router)
 
     return app

@@ -1,0 +1,116 @@
+"""Scoring: the model's description, whole transcripts, and live conversations message by message."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from grooming_detect.api.metrics import ApiMetrics
+from grooming_detect.api.routes.errors import unprocessable
+from grooming_detect.api.schemas import ModelInfo, ModerateRequest, ModerateResponse, StreamRequest
+from grooming_detect.api.security import require_api_key
+from grooming_detect.api.settings import Settings
+from grooming_detect.api.streams import ConversationStore
+from grooming_detect.scorer import RiskScorer
+from grooming_detect.scores import TranscriptScore
+
+__all__ = ["router"]
+
+router = APIRouter(dependencies=[Depends(require_api_key)])
+
+
+def _card_summary(scorer: RiskScorer) -> str | None:
+    path = scorer.model.path
+    card = path / "MODEL_CARD.md" if path else None
+    if not card or not card.is_file():
+        return None
+    paragraphs = [p.strip() for p in card.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    body = [p for p in paragraphs if not p.startswith("#")]
+    return body[0] if body else None
+
+
+def _observe(request: Request, results: list[TranscriptScore]) -> None:
+    """Score histograms and flag counts per category, and the request's log fields (counts, never text)."""
+    metrics: ApiMetrics = request.app.state.metrics
+    for result in results:
+        for category, score in result.category_scores.items():
+            metrics.scores.labels(category).observe(score)
+            if result.categories[category]:
+                metrics.flagged.labels(category).inc()
+    request.state.log_fields.update(
+        transcripts=len(results),
+        messages=sum(len(r.messages) for r in results),
+        flagged=sum(r.flagged for r in results),
+    )
+    metrics.messages.inc(request.state.log_fields["messages"])
+
+
+@router.get("/v1/models", tags=["models"])
+async def models(request: Request) -> dict[str, list[ModelInfo]]:
+    scorer: RiskScorer = request.app.state.scorer
+    info = ModelInfo(
+        name=scorer.name,
+        version=scorer.version,
+        categories=list(scorer.categories),
+        thresholds=scorer.thresholds,
+        card_summary=_card_summary(scorer),
+    )
+    return {"models": [info]}
+
+
+@router.post("/v1/moderate", tags=["moderation"])
+async def moderate(request: Request, body: ModerateRequest) -> ModerateResponse:
+    """Score 1 to 256 transcripts: per-conversation and per-message risk, first alert, spans."""
+    scorer: RiskScorer = request.app.state.scorer
+    settings: Settings = request.app.state.settings
+    if len(body.transcripts) > settings.max_transcripts:
+        raise unprocessable(
+            ["body", "transcripts"], f"{len(body.transcripts)} transcripts; the limit is {settings.max_transcripts}"
+        )
+    try:
+        thresholds = scorer.resolve_thresholds(body.thresholds)
+    except ValueError as exc:
+        raise unprocessable(["body", "thresholds"], str(exc)) from None
+    results = await run_in_threadpool(
+        scorer.score_batch, body.transcripts, thresholds=thresholds, return_spans=body.return_spans
+    )
+    _observe(request, results)
+    return ModerateResponse.of(request.state.request_id, scorer.name, scorer.version, results)
+
+
+@router.post("/v1/conversations/{conversation_id}/messages", tags=["moderation"])
+async def append_messages(
+    request: Request,
+    body: StreamRequest,
+    conversation_id: str = Path(min_length=1, max_length=256, pattern=r"^[A-Za-z0-9._:\-]+$"),
+) -> TranscriptScore:
+    """Append messages to a live conversation and return its updated score. The server keeps no text."""
+    scorer: RiskScorer = request.app.state.scorer
+    settings: Settings = request.app.state.settings
+    try:
+        thresholds = scorer.resolve_thresholds(body.thresholds)
+    except ValueError as exc:
+        raise unprocessable(["body", "thresholds"], str(exc)) from None
+    store: ConversationStore = request.app.state.streams
+    session = store.get_or_create(
+        conversation_id,
+        lambda: scorer.stream(conversation_id, thresholds=thresholds, return_spans=body.return_spans),
+    )
+    total = session.message_count + len(body.messages)
+    if total > settings.max_messages:
+        raise unprocessable(
+            ["body", "messages"], f"conversation would hold {total} messages; the limit is {settings.max_messages}"
+        )
+    result = await run_in_threadpool(session.add, body.messages)
+    _observe(request, [result])
+    request.state.log_fields["conversations"] = len(store)
+    return result
+
+
+@router.delete("/v1/conversations/{conversation_id}", tags=["moderation"], status_code=204)
+async def end_conversation(request: Request, conversation_id: str = Path(min_length=1, max_length=256)) -> Response:
+    """Forget a live conversation's state."""
+    if not request.app.state.streams.delete(conversation_id):
+        raise HTTPException(status_code=404, detail="no such live conversation")
+    return Response(status_code=204)
