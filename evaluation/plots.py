@@ -74,7 +74,9 @@ def delay_histogram(delays: Mapping[str, ArrayLike], title: str = "Alert delay")
 def rate_bars(rates: Mapping[str, float], title: str, xlabel: str = "rate") -> Figure:
     """Horizontal bars, for example the false-positive rate of each benign scenario."""
     names = list(rates)
-    fig, ax = plt.subplots(figsize=(6, 0.3 * len(names) + 1.2), dpi=110)
+    # wide enough for the longest scenario name, or tight_layout gives up (and warns) on the left margin
+    width = max(6.0, 3.0 + 0.09 * max((len(n) for n in names), default=0))
+    fig, ax = plt.subplots(figsize=(width, 0.3 * len(names) + 1.2), dpi=110)
     values = [0.0 if np.isnan(rates[n]) else rates[n] for n in names]
     ax.barh(names, values, color="#c0392b")
     ax.invert_yaxis()

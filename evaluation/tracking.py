@@ -41,7 +41,7 @@ def configure(experiment: str) -> None:
 
 def resolve_alias(name_or_uri: str, model_name: str = "grooming-detect") -> str:
     """``champion`` / ``challenger`` -> ``models:/grooming-detect@champion``; URIs and paths unchanged."""
-    if "/" in name_or_uri or name_or_uri.startswith(".") or Path(name_or_uri).exists():
+    if name_or_uri == "default" or "/" in name_or_uri or name_or_uri.startswith(".") or Path(name_or_uri).exists():
         return name_or_uri
     return f"models:/{model_name}@{name_or_uri}"
 

@@ -29,16 +29,21 @@ __all__ = ["DEFAULT_MODEL_ENV", "RiskScorer", "ScoringSession", "resolve_model_p
 
 DEFAULT_MODEL_ENV = "GROOMING_DETECT_MODEL"
 _REPO_DEFAULT = Path(__file__).resolve().parent.parent / "models" / "default"
+_PACKAGED_DEFAULT = Path(__file__).resolve().parent / "default_model"
+"""Where a wheel installs the shipped model (pyproject's package-dir maps models/default there)."""
 
 
 def resolve_model_path(path_or_uri: str | os.PathLike[str] | None = None) -> Path:
     """A local model folder for a path, an MLflow URI (``models:/name@alias``, ``runs:/...``) or the default.
 
-    The default is ``$GROOMING_DETECT_MODEL`` or the ``models/default`` folder of this source tree.
+    The default is ``$GROOMING_DETECT_MODEL``, else the model installed with the package (a wheel), else the
+    ``models/default`` folder of this source tree.
     """
     if path_or_uri is None or str(path_or_uri) == "default":
         env = os.environ.get(DEFAULT_MODEL_ENV)
-        return Path(env) if env else _REPO_DEFAULT
+        if env:
+            return Path(env)
+        return _PACKAGED_DEFAULT if (_PACKAGED_DEFAULT / "config.json").is_file() else _REPO_DEFAULT
     text = str(path_or_uri)
     if text.startswith(("models:/", "runs:/")):
         try:

@@ -97,11 +97,26 @@ def _parse_overrides(items: list[str]) -> dict[str, object]:
     return out
 
 
+def _config_path(given: Path) -> Path:
+    """A config file, or the name of one shipped with the package (``default``, ``tiny``), so that ``train``
+    works from an installed wheel too, away from a source checkout."""
+    if given.is_file():
+        return given
+    from importlib.resources import as_file, files
+
+    shipped = files("training").joinpath("configs").joinpath(f"{given.stem}.yaml")
+    if given.suffix in ("", ".yaml") and given.parent in (Path("."), Path("training/configs")) and shipped.is_file():
+        with as_file(shipped) as path:  # a real file in every install kind (wheels are unpacked)
+            return Path(path)
+    names = sorted(f.name.removesuffix(".yaml") for f in files("training").joinpath("configs").iterdir())
+    raise FileNotFoundError(f"{given}: no such config file (shipped configs: {', '.join(names)})")
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
     from training.config import load_config
     from training.pipeline import train
 
-    config = load_config(args.config, _parse_overrides(args.set))
+    config = load_config(_config_path(args.config), _parse_overrides(args.set))
     summary = train(config, resume=args.resume, progress=not args.quiet)
     metrics = summary["metrics"]
     split = next(s for s in ("ood_test", "ood_dev", "test", "validation") if s in metrics)
@@ -148,7 +163,12 @@ def _cmd_promote(args: argparse.Namespace) -> int:
 def register_train(sub: argparse._SubParsersAction) -> None:
     """Add ``train`` to the ``grooming-detect`` parser."""
     p = sub.add_parser("train", help="train the model (MLflow-tracked) from a YAML config")
-    p.add_argument("--config", type=Path, default=Path("training/configs/default.yaml"))
+    p.add_argument(
+        "--config",
+        type=Path,
+        default=Path("training/configs/default.yaml"),
+        help="YAML config file, or a shipped config's name (default, tiny)",
+    )
     p.add_argument(
         "--set",
         action="append",

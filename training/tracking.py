@@ -7,6 +7,7 @@ replace the deprecated stages.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -70,16 +71,26 @@ def log_datasets(splits: Mapping[str, Sequence[Mapping[str, Any]]], source: str)
 def log_model(model_dir: Path, name: str = MODEL_NAME, register: bool = True) -> str | None:
     """Log the model folder through the models-from-code pyfunc; register it and return its version."""
     import mlflow
+    from mlflow.environment_variables import MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR
 
     import grooming_detect.mlflow_model as entry
 
-    info = mlflow.pyfunc.log_model(
-        name="model",
-        python_model=entry.__file__,
-        artifacts={"model": str(model_dir)},
-        pip_requirements=["grooming-detect"],
-        registered_model_name=name if register else None,
-    )
+    # Logging copies the folder with a progress bar, which says nothing to the person training.
+    previous = os.environ.get(MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR.name)
+    os.environ[MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR.name] = "false"
+    try:
+        info = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=entry.__file__,
+            artifacts={"model": str(model_dir)},
+            pip_requirements=["grooming-detect"],
+            registered_model_name=name if register else None,
+        )
+    finally:
+        if previous is None:
+            os.environ.pop(MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR.name, None)
+        else:
+            os.environ[MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR.name] = previous
     return str(info.registered_model_version) if register else None
 
 

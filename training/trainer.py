@@ -30,6 +30,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from evaluation.metrics import pr_auc
+from grooming_detect.encoder import quiet_loading
 from grooming_detect.model import ConversationHead, HeadEnsemble, ModelConfig, RiskModel, so_far
 from grooming_detect.tactics import TACTICS
 from training.config import TrainConfig
@@ -149,7 +150,8 @@ class Trainer:
                 lora_dropout=c.encoder.lora_dropout,
                 target_modules=list(c.encoder.lora_targets),
             )
-            encoder.model = get_peft_model(encoder.model, lora)
+            with quiet_loading():  # peft's wrap prints transformers' is_gradient_checkpointing notice
+                encoder.model = get_peft_model(encoder.model, lora)
         elif c.encoder.finetune == "none":
             encoder.model.requires_grad_(False)
         return model
