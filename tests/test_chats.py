@@ -167,6 +167,7 @@ def test_ood_writers_are_apart_from_training_writers(committed: dict[str, list[d
     assert len(ids) == len(set(ids))
 
 
+@pytest.mark.slow
 def test_ood_sets_share_no_conversations_with_training(committed: dict[str, list[dict]]) -> None:
     """The overlap check the OOD card reports: no copied conversation, hardly a copied message."""
     _need(committed, "ood_dev", "ood_test")

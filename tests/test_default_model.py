@@ -16,6 +16,8 @@ import pytest
 from evaluation.metrics import pr_auc
 from training.synth.generator import generate_split, split_sizes
 
+pytestmark = pytest.mark.slow  # scores a fifth of the template test split (about 1 min)
+
 FLOORS = {"grooming": 0.95, "sextortion": 0.95}
 TEMPLATE_HARD_NEGATIVES = pytest.mark.xfail(
     strict=True,

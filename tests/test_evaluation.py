@@ -113,6 +113,7 @@ def test_compare_flags_regressions_beyond_tolerance() -> None:
     assert "gate: FAILED" in result.render()
 
 
+@pytest.mark.slow
 def test_full_report_end_to_end(tiny_model_dir: Path, synthetic_dir: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
@@ -159,6 +160,7 @@ def test_full_report_end_to_end(tiny_model_dir: Path, synthetic_dir: Path, tmp_p
     assert "held_out/mean_pr_auc" in runs[0].data.metrics
 
 
+@pytest.mark.slow
 def test_gate_refuses_a_candidate_made_worse(tiny_model_dir: Path, synthetic_dir: Path, tmp_path: Path) -> None:
     baseline, same, worse = (tmp_path / n for n in ("baseline", "same", "worse"))
     for folder in (baseline, same, worse):

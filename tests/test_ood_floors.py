@@ -17,6 +17,8 @@ from evaluation.metrics import pr_auc, roc_auc, tactic_f1
 from grooming_detect import Message, Transcript
 from grooming_detect.tactics import TACTICS
 
+pytestmark = pytest.mark.slow  # scores the whole ood_test set and the swap sets (about 1.5 min)
+
 CATEGORIES = ("grooming", "sextortion")
 
 NOT_MET = pytest.mark.xfail(

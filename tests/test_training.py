@@ -40,6 +40,7 @@ def _client(run: dict):
     return mlflow.MlflowClient()
 
 
+@pytest.mark.slow
 def test_loss_falls_and_metrics_are_reported(tiny_run: dict) -> None:
     metrics = tiny_run["summary"]["metrics"]
     for k in range(tiny_run["config"].head.members):
@@ -61,6 +62,7 @@ def test_loss_falls_and_metrics_are_reported(tiny_run: dict) -> None:
     assert set(rule["cross_validation"]) and "split-half cross-validation" in card
 
 
+@pytest.mark.slow
 def test_ablation_compares_each_training_source_on_ood_test(tiny_run: dict) -> None:
     metrics = tiny_run["summary"]["metrics"]
     rows = metrics["ablation"]
@@ -77,6 +79,7 @@ def test_ablation_compares_each_training_source_on_ood_test(tiny_run: dict) -> N
     assert "### Ablation (on `ood_test`)" in card and "| written only |" in card
 
 
+@pytest.mark.slow
 def test_thresholds_and_calibration_come_from_ood_dev(tiny_run: dict) -> None:
     """Recomputed from the saved model on ood_dev alone, they are what the model ships."""
     from training.data import build_examples, load_splits
@@ -113,6 +116,7 @@ def test_thresholds_and_calibration_come_from_ood_dev(tiny_run: dict) -> None:
     assert cuts == pytest.approx(model.tactic_thresholds, abs=1e-3)
 
 
+@pytest.mark.slow
 def test_mlflow_run_holds_params_metrics_and_datasets(tiny_run: dict) -> None:
     client = _client(tiny_run)
     run = client.get_run(tiny_run["summary"]["run_id"])
@@ -133,6 +137,7 @@ def test_mlflow_run_holds_params_metrics_and_datasets(tiny_run: dict) -> None:
     assert "figures/pr_curves.png" in figures and "figures/alert_delay.png" in figures
 
 
+@pytest.mark.slow
 def test_model_is_registered_as_challenger_and_promotable(tiny_run: dict) -> None:
     from grooming_detect.cli import main
 
@@ -144,6 +149,7 @@ def test_model_is_registered_as_challenger_and_promotable(tiny_run: dict) -> Non
     assert str(client.get_model_version_by_alias(name, "champion").version) == str(version.version)
 
 
+@pytest.mark.slow
 def test_saved_model_reloads_with_identical_scores(tiny_run: dict) -> None:
     transcript = Transcript(
         id="x",
@@ -172,6 +178,7 @@ def test_saved_model_reloads_with_identical_scores(tiny_run: dict) -> None:
     assert frame.loc[0, "score_grooming"] == pytest.approx(first.category_scores["grooming"])
 
 
+@pytest.mark.slow
 def test_resume_continues_an_interrupted_run(tiny_run: dict) -> None:
     from training.pipeline import train
 
@@ -209,6 +216,7 @@ def test_resume_continues_an_interrupted_run(tiny_run: dict) -> None:
     assert "summed over 2 runs" in card
 
 
+@pytest.mark.slow
 def test_head_trains_on_the_written_corpus_alone(tiny_run: dict) -> None:
     """``head.sources: written``: the head members see written chats only, the ablation marks that row shipped
     and trains a "both" head instead; the finished encoder stage of the first run is reused."""
