@@ -255,6 +255,27 @@ def test_head_trains_on_the_written_corpus_alone(tiny_run: dict) -> None:
         load_config(REPO / "training" / "configs" / "tiny.yaml", {"head.sources": "forum"})
 
 
+def test_template_share_keeps_every_written_chat_and_a_seeded_sample_of_templates() -> None:
+    from types import SimpleNamespace
+
+    from training.pipeline import head_sources
+
+    examples = [SimpleNamespace(meta={"source": "written" if i % 3 == 0 else "templates"}) for i in range(300)]
+    written = [i for i in range(300) if i % 3 == 0]
+    kept = head_sources(examples, "all", 0.5, seed=7)  # type: ignore[arg-type]
+    assert set(written) <= set(kept) and len(kept) == len(written) + 50
+    assert kept == head_sources(examples, "all", 0.5, seed=7)  # type: ignore[arg-type]  # a resume draws the same
+    assert kept != head_sources(examples, "all", 0.5, seed=8)  # type: ignore[arg-type]
+    assert len(head_sources(examples, "all", 10.0)) == 300  # type: ignore[arg-type]  # at most every template
+    assert head_sources(examples, "all") == list(range(300))  # type: ignore[arg-type]
+    tiny = REPO / "training" / "configs" / "tiny.yaml"
+    with pytest.raises(ValueError, match=r"head\.template_share"):
+        load_config(tiny, {"head.template_share": 0.5, "head.sources": "written"})
+    with pytest.raises(ValueError, match=r"head\.template_share"):
+        load_config(tiny, {"head.template_share": -1})
+    assert load_config(tiny, {"head.template_share": 0.25}).head.template_share == 0.25
+
+
 def test_baseline_skops_round_trip_and_refuses_untrusted(tmp_path: Path) -> None:
     import skops.io as sio
 

@@ -263,7 +263,13 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
                 "",
                 "One fresh head member per training source, on the shipped encoder (tuned on both sources), "
                 "calibrated and thresholded on the selection split like the model; the row marked shipped is the "
-                f"model's own head ensemble (`head.sources: {config.head.sources}`).",
+                f"model's own head ensemble (`head.sources: {config.head.sources}`"
+                + (
+                    f", `head.template_share: {config.head.template_share:g}`"
+                    if config.head.template_share is not None
+                    else ""
+                )
+                + ").",
                 "",
                 f"| training data | training conversations | PR-AUC on `{metrics['selected_on']}` | PR-AUC risky vs "
                 "benign | PR-AUC grooming | PR-AUC sextortion | recall | hard-negative FPR |",

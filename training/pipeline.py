@@ -363,10 +363,13 @@ def _ablation(
     reported = _reported(data)[0]
     slots, aggregate = model.config.speaker_slots, model.config.aggregate
     rows: dict[str, dict[str, float]] = {}
-    shipped = config.head.sources
-    for source, name in _SOURCE_ROWS.items():
-        idx = head_sources(data["train"], source)
-        if source == shipped:
+    shipped = (config.head.sources, config.head.template_share)
+    variants: list[tuple[str, str, float | None]] = [(name, source, None) for source, name in _SOURCE_ROWS.items()]
+    if shipped[1] is not None:
+        variants.append((f"written + {shipped[1]:g} templates per written chat", "all", shipped[1]))
+    for name, source, share in variants:
+        idx = head_sources(data["train"], source, share, config.seed)
+        if (source, share) == shipped:
             rows[f"{name} (shipped)"] = {
                 "n_train": len(idx),
                 "selection_pr_auc": metrics[select]["any"]["pr_auc"],
@@ -394,12 +397,24 @@ def _ablation(
 _SOURCE_ROWS = {"templates": "templates only", "written": "written only", "all": "both"}
 
 
-def head_sources(examples: Sequence[Example], source: str) -> list[int]:
-    """Indices of the training conversations that ``head.sources`` keeps (``all``, ``written``, ``templates``)."""
-    if source == "all":
+def head_sources(
+    examples: Sequence[Example], source: str, template_share: float | None = None, seed: int = 0
+) -> list[int]:
+    """Indices of the training conversations that ``head.sources`` keeps (``all``, ``written``, ``templates``);
+    with ``template_share``, ``all`` keeps every written chat and that many templates per written one, drawn
+    with ``seed`` so that a resumed run trains on the same ones."""
+    is_written = [ex.meta.get("source") == "written" for ex in examples]
+    written = [i for i, w in enumerate(is_written) if w]
+    templates = [i for i, w in enumerate(is_written) if not w]
+    if source == "written":
+        return written
+    if source == "templates":
+        return templates
+    if template_share is None:
         return list(range(len(examples)))
-    written = source == "written"
-    return [i for i, ex in enumerate(examples) if (ex.meta.get("source") == "written") == written]
+    n = min(len(templates), round(template_share * len(written)))
+    drawn = np.random.default_rng(seed).choice(len(templates), size=n, replace=False)
+    return sorted(written + [templates[j] for j in drawn])
 
 
 def _fit_tagger(
@@ -494,7 +509,7 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
         vectors = {s: trainer.encode(model, data[s]) for s in data}
         timings["encoding_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        keep = head_sources(data["train"], config.head.sources)
+        keep = head_sources(data["train"], config.head.sources, config.head.template_share, config.seed)
         if not keep:
             raise ValueError(f"head.sources is {config.head.sources!r}, but no training conversation comes from it")
         head = trainer.train_head(
