@@ -13,8 +13,8 @@ import json
 import time
 from collections.abc import Sequence
 
-from training.synth.generator import generate_split, split_sizes
-from training.synth.library import load_library
+from grooming_detect_training.synth.generator import generate_split, split_sizes
+from grooming_detect_training.synth.library import load_library
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, float]:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from evaluation.metrics import roc_auc
+from grooming_detect_evaluation.metrics import roc_auc
 
 __all__ = ["POWER", "fairlearn_rates", "jigsaw_bias", "power_mean", "subgroup_aucs"]
 

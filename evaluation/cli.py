@@ -10,10 +10,10 @@ __all__ = ["gate", "register_evaluate"]
 
 
 def _evaluate_model(model: str, args: argparse.Namespace, out_dir: Path | None, record: bool):
-    from evaluation.report import write_report
-    from evaluation.runner import build_evaluators, run_evaluation
-    from evaluation.tracking import record_evaluation, resolve_alias
     from grooming_detect.scorer import RiskScorer
+    from grooming_detect_evaluation.report import write_report
+    from grooming_detect_evaluation.runner import build_evaluators, run_evaluation
+    from grooming_detect_evaluation.tracking import record_evaluation, resolve_alias
 
     uri = resolve_alias(model, args.name)
     scorer = RiskScorer.from_pretrained(uri)
@@ -49,7 +49,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def gate(baseline: str, candidate: str, args: argparse.Namespace) -> bool:
     """Evaluate both versions on the same data and print the comparison; True when the candidate passes."""
-    from evaluation.compare import Tolerances, compare_figures
+    from grooming_detect_evaluation.compare import Tolerances, compare_figures
 
     base = _evaluate_model(baseline, args, None, record=False)
     cand = _evaluate_model(candidate, args, None, record=False)

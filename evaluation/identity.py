@@ -27,7 +27,7 @@ class _Group(BaseModel):
 @cache
 def identity_groups() -> Mapping[str, re.Pattern[str]]:
     """Group name -> compiled pattern, checked at load (a bad entry names the file and the group)."""
-    source = files("evaluation.data").joinpath("identity_groups.yaml")
+    source = files("grooming_detect_evaluation.data").joinpath("identity_groups.yaml")
     raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     if not isinstance(raw, dict) or not raw:
         raise ValueError(f"{source}: expected a mapping of group -> {{pattern, ignore_case}}")

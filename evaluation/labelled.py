@@ -1,7 +1,8 @@
 """Reading labelled transcripts that ML engineers and researchers bring (training data, evaluation files).
 
 It sits in ``evaluation`` because both layers read such files and ``evaluation`` is the lower one: the
-``file`` suite scores a labelled file, and ``training.loaders`` merges the same files with the synthetic data.
+``file`` suite scores a labelled file, and ``grooming_detect_training.loaders`` merges the same files with
+the synthetic data.
 
 Accepted files:
 - JSON Lines in the foundation schema (one transcript per line; labels in ``metadata``:

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from evaluation.suites import Evaluator, Progress
 from grooming_detect.schema import Message, Transcript
 from grooming_detect.scorer import RiskScorer
+from grooming_detect_evaluation.suites import Evaluator, Progress
 
 __all__ = ["RealTextEvaluator", "read_lines"]
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from evaluation import plots
-from evaluation.runner import EvaluationResult, write_json
+from grooming_detect_evaluation import plots
+from grooming_detect_evaluation.runner import EvaluationResult, write_json
 
 __all__ = ["write_report"]
 

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from evaluation.suites import (
+from grooming_detect.scorer import RiskScorer
+from grooming_detect_evaluation.suites import (
     BiasEvaluator,
     Evaluator,
     FalsePositiveEvaluator,
@@ -18,7 +19,6 @@ from evaluation.suites import (
     HeldOutEvaluator,
     TacticEvaluator,
 )
-from grooming_detect.scorer import RiskScorer
 
 __all__ = ["ALL_SUITES", "EvaluationResult", "build_evaluators", "load_test_records", "run_evaluation"]
 
@@ -50,7 +50,7 @@ def load_test_records(data_dir: str | Path = "data/synthetic") -> list[dict[str,
 
 
 def _file_records(path: str | Path) -> list[dict[str, Any]]:
-    from evaluation.labelled import load_labelled
+    from grooming_detect_evaluation.labelled import load_labelled
 
     return [t.model_dump(mode="json") for t in load_labelled(path)]
 
@@ -87,14 +87,14 @@ def build_evaluators(
         elif name == "false_positives":
             out.append(FalsePositiveEvaluator(records or []))
         elif name == "ood":
-            from evaluation.chats import ood_records
+            from grooming_detect_evaluation.chats import ood_records
 
             ood = ood_records("ood_test")
             if max_records:
                 ood = ood[:max_records]
             out += [HeldOutEvaluator(ood, name="ood_test"), TacticEvaluator(ood, name="ood_test_tactics")]
         elif name == "real_text":
-            from evaluation.real_text import RealTextEvaluator, read_lines
+            from grooming_detect_evaluation.real_text import RealTextEvaluator, read_lines
 
             if not real_text:
                 raise ValueError("the real_text suite needs --real-text FILE (one message per line)")

@@ -18,9 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from evaluation.bias import fairlearn_rates, jigsaw_bias
-from evaluation.identity import mentioned_groups
-from evaluation.metrics import (
+from grooming_detect.model import CATEGORIES
+from grooming_detect.schema import Message, Transcript
+from grooming_detect.scorer import RiskScorer
+from grooming_detect.scores import TranscriptScore
+from grooming_detect.tactics import TACTICS
+from grooming_detect_evaluation.bias import fairlearn_rates, jigsaw_bias
+from grooming_detect_evaluation.identity import mentioned_groups
+from grooming_detect_evaluation.metrics import (
     alert_delays,
     at_threshold,
     expected_calibration_error,
@@ -29,11 +34,6 @@ from evaluation.metrics import (
     recall_at_fpr,
     roc_auc,
 )
-from grooming_detect.model import CATEGORIES
-from grooming_detect.schema import Message, Transcript
-from grooming_detect.scorer import RiskScorer
-from grooming_detect.scores import TranscriptScore
-from grooming_detect.tactics import TACTICS
 
 __all__ = [
     "BiasEvaluator",
@@ -223,7 +223,7 @@ class TacticEvaluator(Evaluator):
         self.primary_metric = f"{name}/macro_f1"
 
     def evaluate(self, scorer: RiskScorer, progress: Progress) -> dict[str, float]:
-        from evaluation.metrics import tactic_f1
+        from grooming_detect_evaluation.metrics import tactic_f1
 
         scored = score_records(scorer, self.records, progress)
         truth, found = [], []
@@ -288,7 +288,7 @@ class FunctionalEvaluator(Evaluator):
     def __init__(self, functionalities: Sequence[Any] | None = None) -> None:
         super().__init__()
         if functionalities is None:
-            from evaluation.data import functional_inv, functional_mft
+            from grooming_detect_evaluation.data import functional_inv, functional_mft
 
             functionalities = [*functional_mft.FUNCTIONALITIES, *functional_inv.FUNCTIONALITIES]
         self.functionalities = list(functionalities)
@@ -406,7 +406,7 @@ class BiasEvaluator(Evaluator):
         super().__init__()
         self.records = list(records)
         if identity_swaps is None or dialect_swaps is None:
-            from evaluation.data import functional_inv
+            from grooming_detect_evaluation.data import functional_inv
 
             identity_swaps = [*functional_inv.IDENTITY_SWAPS, *functional_inv.RISKY_IDENTITY_SWAPS]
             dialect_swaps = functional_inv.DIALECT_SWAPS

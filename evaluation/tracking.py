@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from evaluation.runner import EvaluationResult
+from grooming_detect_evaluation.runner import EvaluationResult
 
 __all__ = ["DEFAULT_TRACKING_URI", "EVALUATION_EXPERIMENT", "configure", "record_evaluation", "resolve_alias"]
 

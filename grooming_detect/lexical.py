@@ -8,7 +8,7 @@ reported to moderators change, never the risk scores (the conversation head read
 
 Stored as ``tactic_tagger.safetensors`` (idf, coefficients, intercepts) and ``tactic_tagger.json`` (the
 n-gram vocabulary and settings): safe formats, nothing unpickled. Training (scikit-learn) lives in
-``training.tactic_tagger``; this module only scores, with the same arithmetic as scikit-learn's
+``grooming_detect_training.tactic_tagger``; this module only scores, with the same arithmetic as scikit-learn's
 ``TfidfVectorizer(sublinear_tf=True)`` and ``LogisticRegression``.
 """
 

@@ -93,8 +93,8 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def synthetic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small generated dataset (same generator as the real one)."""
-    from training.synth.dataset import write_dataset
-    from training.synth.generator import generate
+    from grooming_detect_training.synth.dataset import write_dataset
+    from grooming_detect_training.synth.generator import generate
 
     folder = tmp_path_factory.mktemp("synthetic")
     write_dataset(generate(400, seed=11), folder)

@@ -1,10 +1,11 @@
-"""Counterfactual identity augmentation (training.augment): copies swap identity terms and keep labels."""
+"""Counterfactual identity augmentation (grooming_detect_training.augment): copies swap identity terms and
+keep labels."""
 
 from __future__ import annotations
 
 import random
 
-from training.augment import counterfactuals, swap_groups, swap_text
+from grooming_detect_training.augment import counterfactuals, swap_groups, swap_text
 
 
 def _record(i: int, texts: list[str]) -> dict:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.chats import (
+from grooming_detect.tactics import CATEGORY_TACTICS, TACTICS
+from grooming_detect_evaluation.chats import (
     ChatSetError,
     diversity,
     load_chats,
@@ -16,9 +17,8 @@ from evaluation.chats import (
     ood_records,
     to_record,
 )
-from grooming_detect.tactics import CATEGORY_TACTICS, TACTICS
-from training.corpus_card import WRITTEN_DIR
-from training.synth.safety import find_explicit
+from grooming_detect_training.corpus_card import WRITTEN_DIR
+from grooming_detect_training.synth.safety import find_explicit
 
 SAMPLE = Path(__file__).parent / "data" / "written_sample.jsonl"
 CANARY = "ข้อความลับห้ามรั่ว"

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from evaluation.metrics import pr_auc
-from training.synth.generator import generate_split, split_sizes
+from grooming_detect_evaluation.metrics import pr_auc
+from grooming_detect_training.synth.generator import generate_split, split_sizes
 
 pytestmark = pytest.mark.slow  # scores a fifth of the template test split (about 1 min)
 

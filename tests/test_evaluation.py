@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from evaluation.bias import fairlearn_rates, jigsaw_bias, power_mean, subgroup_aucs
-from evaluation.compare import Tolerances, compare_figures
-from evaluation.metrics import (
+from grooming_detect.cli import main
+from grooming_detect_evaluation.bias import fairlearn_rates, jigsaw_bias, power_mean, subgroup_aucs
+from grooming_detect_evaluation.compare import Tolerances, compare_figures
+from grooming_detect_evaluation.metrics import (
     alert_delays,
     at_threshold,
     expected_calibration_error,
@@ -24,7 +25,6 @@ from evaluation.metrics import (
     threshold_for_fpr,
     threshold_for_precision,
 )
-from grooming_detect.cli import main
 
 Y = np.array([1, 0, 1, 1, 0, 0, 1, 0])
 S = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.3, 0.2, 0.1])

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.data import functional_inv, functional_mft
-from evaluation.data.loader import (
+from grooming_detect_evaluation.data import functional_inv, functional_mft
+from grooming_detect_evaluation.data.loader import (
     DIALECTS,
     CaseFileError,
     default_root,
@@ -25,7 +25,7 @@ from evaluation.data.loader import (
     load_functionalities,
     load_identity_swaps,
 )
-from evaluation.data.spec import Case, DialectSwap, Functionality, IdentitySwap
+from grooming_detect_evaluation.data.spec import Case, DialectSwap, Functionality, IdentitySwap
 
 MODULES = {"functional_mft": functional_mft, "functional_inv": functional_inv}
 

@@ -11,13 +11,13 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from evaluation.chats import load_chats, to_record
 from grooming_detect import Message, RiskScorer, Transcript
 from grooming_detect.lexical import TAGGER_FILES, LexicalTagger, char_ngrams, message_ngrams
 from grooming_detect.tactics import TACTICS
-from training.config import DataConfig, load_config
-from training.data import build_examples
-from training.tactic_tagger import BLEND_WEIGHTS, choose_blend, fit_tagger, message_tactics
+from grooming_detect_evaluation.chats import load_chats, to_record
+from grooming_detect_training.config import DataConfig, load_config
+from grooming_detect_training.data import build_examples
+from grooming_detect_training.tactic_tagger import BLEND_WEIGHTS, choose_blend, fit_tagger, message_tactics
 
 WRITTEN = Path(__file__).resolve().parent.parent / "training" / "corpus" / "written"
 

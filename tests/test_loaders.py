@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from grooming_detect.jsonl import TranscriptFileError
-from training.loaders import assign_split, load_labelled, merge_splits, to_records
+from grooming_detect_training.loaders import assign_split, load_labelled, merge_splits, to_records
 
 ROWS = [
     {

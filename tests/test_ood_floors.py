@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from evaluation.chats import ood_records
-from evaluation.metrics import pr_auc, roc_auc, tactic_f1
 from grooming_detect import Message, Transcript
 from grooming_detect.tactics import TACTICS
+from grooming_detect_evaluation.chats import ood_records
+from grooming_detect_evaluation.metrics import pr_auc, roc_auc, tactic_f1
 
 pytestmark = pytest.mark.slow  # scores the whole ood_test set and the swap sets (about 1.5 min)
 
@@ -123,7 +123,7 @@ def test_tactic_tagging_macro_f1(ood_test) -> None:
 
 
 def _swap_variants() -> list[tuple[str, bool, list[Transcript]]]:
-    from evaluation.data import functional_inv
+    from grooming_detect_evaluation.data import functional_inv
 
     out = []
     for risky, swaps in ((False, functional_inv.IDENTITY_SWAPS), (True, functional_inv.RISKY_IDENTITY_SWAPS)):

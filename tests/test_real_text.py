@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.real_text import RealTextEvaluator, read_lines
 from grooming_detect.scorer import RiskScorer
-from training.real_text import prepare_real_text
+from grooming_detect_evaluation.real_text import RealTextEvaluator, read_lines
+from grooming_detect_training.real_text import prepare_real_text
 
 LINES = ["วันนี้ฝนตกหนักมาก", "ค่าตั๋วหนังเดี๋ยวโอนให้นะ", "ร้านนี้อร่อย", "โปรสล็อตเครดิตฟรี", "ร้านนี้อร่อย", ""]
 

@@ -1,7 +1,7 @@
 """Issue 12's real-text floor on the shipped model: ordinary Thai posts and comments are left alone.
 
-The held-out half of the screened Wisesight Sentiment corpus (``training.real_text``), as single messages
-and as 8-message windows, must see at most 0.5% flagged. The corpus is not in this repository: data that
+The held-out half of the screened Wisesight Sentiment corpus (``grooming_detect_training.real_text``), as single
+messages and as 8-message windows, must see at most 0.5% flagged. The corpus is not in this repository: data that
 the project fetches may only be kept under the steering repository's ``shared/``, so the test runs where
 that copy is (``../shared/data/wisesight-sentiment``, or the folder ``WISESIGHT_DIR`` names) and says why it
 skipped elsewhere.
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.real_text import RealTextEvaluator, read_lines
-from training.real_text import DEFAULT_SOURCE, prepare_real_text
+from grooming_detect_evaluation.real_text import RealTextEvaluator, read_lines
+from grooming_detect_training.real_text import DEFAULT_SOURCE, prepare_real_text
 
 REPO = Path(__file__).resolve().parent.parent
 # WISESIGHT_DIR points the test at another copy (a developer's own, outside the repository)

@@ -11,16 +11,16 @@ import pytest
 
 from grooming_detect import Transcript
 from grooming_detect.cli import main
-from training.synth.generator import (
+from grooming_detect_training.synth.generator import (
     ALERT_STRONG,
     ALERT_WEAK,
     GROOMING_TACTICS,
     SEXTORTION_STAGES,
     generate,
 )
-from training.synth.lexicon import SLOTS
-from training.synth.library import SPLITS, load_library
-from training.synth.safety import find_explicit
+from grooming_detect_training.synth.lexicon import SLOTS
+from grooming_detect_training.synth.library import SPLITS, load_library
+from grooming_detect_training.synth.safety import find_explicit
 
 N = 2400
 RISKY_STAGES = ("rapport", *GROOMING_TACTICS, "hook", *SEXTORTION_STAGES)
@@ -188,7 +188,7 @@ def test_content_rule_on_every_message(data: dict) -> None:
 
 
 def test_content_rule_on_every_template_and_slot_value() -> None:
-    from training.synth import lexicon
+    from grooming_detect_training.synth import lexicon
 
     values = [v for name in dir(lexicon) if name.isupper() for v in getattr(lexicon, name) if isinstance(v, str)]
     templates = [t for items in load_library().templates.values() for t in items]
@@ -215,7 +215,7 @@ def test_scenarios_play_the_library_stages() -> None:
 
 
 def test_identity_tags_do_not_fire_inside_ordinary_words() -> None:
-    from evaluation.identity import IDENTITY_TERMS
+    from grooming_detect_evaluation.identity import IDENTITY_TERMS
 
     assert IDENTITY_TERMS["lgbtq"].search("ทอมห้องข้างๆ ร้องเพลงเพราะ")
     assert not IDENTITY_TERMS["lgbtq"].search("ปิดเทอมนี้ไปเที่ยวไหน")

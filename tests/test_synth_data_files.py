@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from training.synth.card import dataset_stats, render_card
-from training.synth.generator import generate
-from training.synth.library import ContentError, content_root, load_library, read_library
+from grooming_detect_training.synth.card import dataset_stats, render_card
+from grooming_detect_training.synth.generator import generate
+from grooming_detect_training.synth.library import ContentError, content_root, load_library, read_library
 
 # Recorded from the Python content modules (training/synth/content/*.py) before they became YAML files. A change
 # to the generator, the lexicon or the templates that is meant to change the output must update these on purpose.

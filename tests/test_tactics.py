@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import torch
 
-from evaluation.metrics import tactic_f1, tactic_thresholds
 from grooming_detect import Message, Transcript
 from grooming_detect.model import ModelConfig, RiskModel
 from grooming_detect.scorer import RiskScorer
 from grooming_detect.tactics import CATEGORY_TACTICS, ROLE_INDEX, TACTIC_DESCRIPTIONS, TACTICS
+from grooming_detect_evaluation.metrics import tactic_f1, tactic_thresholds
 
 
 def test_taxonomy_is_defined_once_and_covers_the_categories() -> None:
@@ -97,8 +97,8 @@ def test_a_model_without_tactics_still_loads_and_answers_none(tmp_path: Path) ->
 
 def test_template_tactics_can_be_left_unlabelled() -> None:
     """With ``template_tactics: false`` only written labels teach tactics; the written ones stay known."""
-    from training.config import DataConfig
-    from training.data import build_examples
+    from grooming_detect_training.config import DataConfig
+    from grooming_detect_training.data import build_examples
 
     def record(source: str, **extra: object) -> dict:
         meta = {"source": source, "grooming": 1, "sextortion": 0, "alert_at": 0, **extra}

@@ -10,14 +10,14 @@ import pytest
 
 from grooming_detect import Message, Transcript
 from grooming_detect.scorer import RiskScorer
-from training.config import load_config
+from grooming_detect_training.config import load_config
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from training.pipeline import train
+    from grooming_detect_training.pipeline import train
 
     root = tmp_path_factory.mktemp("tiny")
     sample = (REPO / "tests" / "data" / "written_sample.jsonl").read_text(encoding="utf-8")
@@ -82,9 +82,9 @@ def test_ablation_compares_each_training_source_on_ood_test(tiny_run: dict) -> N
 @pytest.mark.slow
 def test_thresholds_and_calibration_come_from_ood_dev(tiny_run: dict) -> None:
     """Recomputed from the saved model on ood_dev alone, they are what the model ships."""
-    from training.data import build_examples, load_splits
-    from training.pipeline import _thresholds, fit_calibration, selection_split
-    from training.trainer import Trainer
+    from grooming_detect_training.data import build_examples, load_splits
+    from grooming_detect_training.pipeline import _thresholds, fit_calibration, selection_split
+    from grooming_detect_training.trainer import Trainer
 
     config = tiny_run["config"]
     mp = pytest.MonkeyPatch()
@@ -107,7 +107,7 @@ def test_thresholds_and_calibration_come_from_ood_dev(tiny_run: dict) -> None:
     assert _thresholds(config, dev, probs) == pytest.approx(model.thresholds, abs=1e-4)
     assert set(model.tactic_thresholds) == set(model.config.tactics) and model.config.roles
     # the lexical tagger's blend and the tactic thresholds are chosen on ood_dev too
-    from training.tactic_tagger import choose_blend
+    from grooming_detect_training.tactic_tagger import choose_blend
 
     assert model.tagger is not None
     head = np.concatenate(Trainer.tactic_probs(model.head, vectors))
@@ -180,7 +180,7 @@ def test_saved_model_reloads_with_identical_scores(tiny_run: dict) -> None:
 
 @pytest.mark.slow
 def test_resume_continues_an_interrupted_run(tiny_run: dict) -> None:
-    from training.pipeline import train
+    from grooming_detect_training.pipeline import train
 
     overrides = {
         "checkpoint_dir": "runs/resume/checkpoints",
@@ -222,8 +222,8 @@ def test_head_trains_on_the_written_corpus_alone(tiny_run: dict) -> None:
     and trains a "both" head instead; the finished encoder stage of the first run is reused."""
     import shutil
 
-    from training.data import build_examples, load_splits
-    from training.pipeline import head_sources, train
+    from grooming_detect_training.data import build_examples, load_splits
+    from grooming_detect_training.pipeline import head_sources, train
 
     root = tiny_run["root"]
     shutil.copytree(root / "runs" / "tiny" / "checkpoints", root / "runs" / "written" / "checkpoints")
@@ -258,7 +258,7 @@ def test_head_trains_on_the_written_corpus_alone(tiny_run: dict) -> None:
 def test_template_share_keeps_every_written_chat_and_a_seeded_sample_of_templates() -> None:
     from types import SimpleNamespace
 
-    from training.pipeline import head_sources
+    from grooming_detect_training.pipeline import head_sources
 
     examples = [SimpleNamespace(meta={"source": "written" if i % 3 == 0 else "templates"}) for i in range(300)]
     written = [i for i in range(300) if i % 3 == 0]
@@ -279,7 +279,7 @@ def test_template_share_keeps_every_written_chat_and_a_seeded_sample_of_template
 def test_baseline_skops_round_trip_and_refuses_untrusted(tmp_path: Path) -> None:
     import skops.io as sio
 
-    from training.baseline import BaselineModel, UntrustedModelError
+    from grooming_detect_training.baseline import BaselineModel, UntrustedModelError
 
     convs = [["สวัสดีครับ", "ส่งรูปมาหน่อย"], ["กินข้าวยัง", "ยังเลย"], ["อย่าบอกแม่นะ", "โอเค"], ["ไปเรียนกัน", "ได้"]] * 3
     targets = np.array([[0, 0], [1, 0], [0, 0], [0, 0], [0, 0], [1, 1], [0, 0], [0, 0]] * 3, dtype=float)
@@ -317,8 +317,8 @@ def test_config_errors_are_clear(tmp_path: Path) -> None:
 
 
 def test_thresholds_hold_hard_negatives_under_the_cap() -> None:
-    from training.data import _example
-    from training.pipeline import choose_thresholds
+    from grooming_detect_training.data import _example
+    from grooming_detect_training.pipeline import choose_thresholds
 
     rng = np.random.default_rng(3)
     examples, probs = [], []
@@ -343,8 +343,8 @@ def test_thresholds_hold_hard_negatives_under_the_cap() -> None:
 
 def test_the_hard_negative_cap_holds_for_the_flag_not_only_per_category() -> None:
     """Two categories each within the cap may flag twice the cap together; the flag is what moderators see."""
-    from training.data import _example
-    from training.pipeline import choose_thresholds
+    from grooming_detect_training.data import _example
+    from grooming_detect_training.pipeline import choose_thresholds
 
     rng = np.random.default_rng(5)
     examples, probs = [], []
@@ -365,7 +365,7 @@ def test_the_hard_negative_cap_holds_for_the_flag_not_only_per_category() -> Non
     each = [(final[hard, j] >= cuts[c]).mean() for j, c in enumerate(("grooming", "sextortion"))]
     assert sum(each) <= 0.02 + 1e-9  # no hard negative is flagged by both here, so the two shares add up
     # the per-category rule alone would have let each category spend the whole budget
-    from evaluation.metrics import threshold_for_fpr
+    from grooming_detect_evaluation.metrics import threshold_for_fpr
 
     alone = [threshold_for_fpr(final[hard, j], 0.02) for j in range(2)]
     assert ((final[hard] >= alone).any(axis=1)).mean() > 0.02
@@ -374,8 +374,8 @@ def test_the_hard_negative_cap_holds_for_the_flag_not_only_per_category() -> Non
 def test_the_confidence_level_is_chosen_by_split_half_cross_validation() -> None:
     """``hard_negative_confidence: auto``: the level whose thresholds, fitted on one half, hold the cap on the
     other half on average, and among those the one that keeps the most recall there."""
-    from training.data import _example
-    from training.pipeline import CONFIDENCE_LEVELS, _thresholds, choose_confidence, choose_thresholds
+    from grooming_detect_training.data import _example
+    from grooming_detect_training.pipeline import CONFIDENCE_LEVELS, _thresholds, choose_confidence, choose_thresholds
 
     rng = np.random.default_rng(7)
     examples, probs = [], []

@@ -59,10 +59,23 @@ def test_the_wheel_carries_the_model_and_data_files(installed: dict) -> None:
     for shipped in (REPO / "models" / "default").rglob("*"):
         if shipped.is_file():
             assert f"grooming_detect/default_model/{shipped.relative_to(REPO / 'models' / 'default')}" in names
-    data = {"training/configs/tiny.yaml", "training/corpus/identity_terms.yaml", "evaluation/data/identity_groups.yaml"}
+    data = {
+        "grooming_detect_training/configs/tiny.yaml",
+        "grooming_detect_training/corpus/identity_terms.yaml",
+        "grooming_detect_evaluation/data/identity_groups.yaml",
+    }
     assert data <= names
-    assert any(n.startswith("training/synth/content/") and n.endswith(".yaml") for n in names)
-    assert any(n.startswith("evaluation/data/functional/") and n.endswith(".jsonl") for n in names)
+    assert any(n.startswith("grooming_detect_training/synth/content/") and n.endswith(".yaml") for n in names)
+    assert any(n.startswith("grooming_detect_evaluation/data/functional/") and n.endswith(".jsonl") for n in names)
+
+
+def test_site_packages_gets_no_generic_top_level_names(installed: dict) -> None:
+    """training/ and evaluation/ install as grooming_detect_training and grooming_detect_evaluation."""
+    names = zipfile.ZipFile(installed["wheel"]).namelist()
+    top = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith((".dist-info", ".data"))}
+    assert top == {"grooming_detect", "grooming_detect_training", "grooming_detect_evaluation"}
+    code = "import importlib.util as u; print([u.find_spec(m) is None for m in ('training', 'evaluation')])"
+    assert _run([installed["python"], "-c", code], installed["work"], installed["env"]).stdout.strip() == "[True, True]"
 
 
 def test_from_pretrained_with_no_argument_loads_the_installed_model(installed: dict) -> None:

@@ -39,7 +39,7 @@ TRUSTED_TYPES = [
     "sklearn.feature_extraction.text.CountVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.linear_model._logistic.LogisticRegression",
-    "training.baseline.thai_words",
+    "grooming_detect_training.baseline.thai_words",
 ]
 """Every type a baseline file may hold. Anything else refuses to load."""
 

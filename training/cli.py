@@ -12,10 +12,10 @@ __all__ = ["register_data", "register_promote", "register_train"]
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from training.synth.card import dataset_stats, render_card
-    from training.synth.dataset import write_dataset
-    from training.synth.generator import generate_split, split_sizes
-    from training.synth.library import load_library
+    from grooming_detect_training.synth.card import dataset_stats, render_card
+    from grooming_detect_training.synth.dataset import write_dataset
+    from grooming_detect_training.synth.generator import generate_split, split_sizes
+    from grooming_detect_training.synth.library import load_library
 
     if args.n < 10:
         raise ValueError("--n must be at least 10 so that every split gets transcripts")
@@ -47,7 +47,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_cards(args: argparse.Namespace) -> int:
-    from training.corpus_card import write_cards
+    from grooming_detect_training.corpus_card import write_cards
 
     for path in write_cards(synthetic_dir=args.synthetic):
         print(f"wrote {path}")
@@ -55,7 +55,7 @@ def _cmd_cards(args: argparse.Namespace) -> int:
 
 
 def _cmd_real(args: argparse.Namespace) -> int:
-    from training.real_text import DEFAULT_SOURCE, prepare_real_text
+    from grooming_detect_training.real_text import DEFAULT_SOURCE, prepare_real_text
 
     counts = prepare_real_text(args.src or DEFAULT_SOURCE, args.out)
     print(", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -104,17 +104,18 @@ def _config_path(given: Path) -> Path:
         return given
     from importlib.resources import as_file, files
 
-    shipped = files("training").joinpath("configs").joinpath(f"{given.stem}.yaml")
+    shipped = files("grooming_detect_training").joinpath("configs").joinpath(f"{given.stem}.yaml")
     if given.suffix in ("", ".yaml") and given.parent in (Path("."), Path("training/configs")) and shipped.is_file():
         with as_file(shipped) as path:  # a real file in every install kind (wheels are unpacked)
             return Path(path)
-    names = sorted(f.name.removesuffix(".yaml") for f in files("training").joinpath("configs").iterdir())
+    configs = files("grooming_detect_training").joinpath("configs")
+    names = sorted(f.name.removesuffix(".yaml") for f in configs.iterdir())
     raise FileNotFoundError(f"{given}: no such config file (shipped configs: {', '.join(names)})")
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from training.config import load_config
-    from training.pipeline import train
+    from grooming_detect_training.config import load_config
+    from grooming_detect_training.pipeline import train
 
     config = load_config(_config_path(args.config), _parse_overrides(args.set))
     summary = train(config, resume=args.resume, progress=not args.quiet)
@@ -135,8 +136,8 @@ def _cmd_promote(args: argparse.Namespace) -> int:
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
-    from evaluation.cli import gate
-    from training import tracking
+    from grooming_detect_evaluation.cli import gate
+    from grooming_detect_training import tracking
 
     tracking.configure(args.experiment)
     client = MlflowClient()
@@ -183,7 +184,7 @@ def register_train(sub: argparse._SubParsersAction) -> None:
 
 def register_promote(sub: argparse._SubParsersAction) -> None:
     """Add ``promote`` (move the ``champion`` alias) to the ``grooming-detect`` parser."""
-    from evaluation.cli import add_gate_options
+    from grooming_detect_evaluation.cli import add_gate_options
 
     p = sub.add_parser("promote", help="move the champion alias to a version that passes the evaluation gate")
     p.add_argument("--version", help="model version (default: the one the --alias points to)")

@@ -28,8 +28,8 @@ class DataConfig:
         max_test: cap on test transcripts (0 means all).
         templates: train on the template generator's conversations (the synthetic splits). With it off, the
             template test split is still read, to report on it.
-        written_dirs: folders of the free-written corpus (``evaluation.chats`` schema); every conversation
-            trains except a ``written_validation`` share, chosen by a hash of its id.
+        written_dirs: folders of the free-written corpus (``grooming_detect_evaluation.chats`` schema); every
+            conversation trains except a ``written_validation`` share, chosen by a hash of its id.
         written_validation: share of the written corpus held out as a validation split (reported, never
             used to choose anything when ``select_on`` is ``ood_dev``).
         ood_dir: folder holding ``ood_dev/`` and ``ood_test/``: conversations written apart from every
@@ -38,7 +38,7 @@ class DataConfig:
             default when present) or ``validation`` (the in-distribution one, as before 0.4.0).
         counterfactual: share of training conversations that also train as an identity-swapped copy
             (gender particles, religion, sexual identity, dialect markers, nationality; each copy swaps a
-            group the conversation holds; see ``training.augment``).
+            group the conversation holds; see ``grooming_detect_training.augment``).
         role_dropout: share of training conversations whose ``role`` fields are hidden (``unknown``), so
             that the model works when callers give no roles.
         template_tactics: learn tactics from the template stages too. Their labels come per stage, so a
@@ -177,7 +177,7 @@ class TrainConfig:
             hard-negative false-positive rate must stay within it: its Clopper-Pearson upper bound on
             validation, not the rate seen there, is held to the cap (null: the rate seen). ``auto`` chooses
             the level on the selection split by split-half cross-validation
-            (``training.pipeline.choose_confidence``).
+            (``grooming_detect_training.pipeline.choose_confidence``).
         experiment: MLflow experiment name.
         register: register the model in the MLflow registry with the ``challenger`` alias.
         baseline: also train the TF-IDF + logistic regression baseline and report it beside the model.

@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from evaluation.chats import OOD_DIR, diversity, load_chats, near_duplicates, ngram_overlap, to_record
 from grooming_detect.tactics import TACTIC_DESCRIPTIONS
+from grooming_detect_evaluation.chats import OOD_DIR, diversity, load_chats, near_duplicates, ngram_overlap, to_record
 
 __all__ = ["WRITTEN_DIR", "corpus_figures", "write_cards"]
 
@@ -26,7 +26,7 @@ _CONTENT_RULE = (
     "whether the child is alone, flattery, gifts and game top-ups, secrecy, isolation, moving to a private "
     "app, asking for private photos or the camera, meeting offline, claims to hold images, threats to share, "
     "demands, deadlines). No sexually explicit text (every message is checked against the project's list of "
-    "explicit terms, `training.synth.safety`), no real people, accounts or numbers."
+    "explicit terms, `grooming_detect_training.synth.safety`), no real people, accounts or numbers."
 )
 
 
@@ -48,7 +48,7 @@ def corpus_figures(
     written: Path = WRITTEN_DIR, ood: Path = OOD_DIR, synthetic_dir: Path | None = None
 ) -> dict[str, Any]:
     """Every figure the two cards show, as one JSON-able dict."""
-    from training.synth.safety import find_explicit
+    from grooming_detect_training.synth.safety import find_explicit
 
     sets = {
         "written": _records(written, "written"),
@@ -146,7 +146,7 @@ def render_cards(figures: Mapping[str, Any]) -> tuple[str, str]:
         "Every message carries the tactics it plays (benign ones too: a mother asking whether the child is home "
         "alone plays `alone_check`).",
         "",
-        "Schema: `evaluation.chats.ChatRecord`, validated at load; one conversation per line in "
+        "Schema: `grooming_detect_evaluation.chats.ChatRecord`, validated at load; one conversation per line in "
         "`training/corpus/written/<writer>/part-NN.jsonl`.",
         "",
         "## Content rule",
@@ -182,7 +182,7 @@ def render_cards(figures: Mapping[str, Any]) -> tuple[str, str]:
         "and were told not to open any file of the repository: they never saw the training corpus or the "
         "template generator. `ood_dev` chooses early stopping, calibration and thresholds; `ood_test` is used "
         "for nothing but the figures the model card and the floors report. Same schema and content rule as the "
-        "training corpus (`evaluation.chats.ChatRecord`).",
+        "training corpus (`grooming_detect_evaluation.chats.ChatRecord`).",
         "",
         "## Content rule",
         "",

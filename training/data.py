@@ -14,9 +14,9 @@ import numpy as np
 
 from grooming_detect.model import CATEGORIES, speaker_slots
 from grooming_detect.tactics import ROLE_INDEX, TACTICS
-from training.config import DataConfig
-from training.loaders import DedupReport, load_labelled, merge_splits, to_records
-from training.synth.library import SPLITS
+from grooming_detect_training.config import DataConfig
+from grooming_detect_training.loaders import DedupReport, load_labelled, merge_splits, to_records
+from grooming_detect_training.synth.library import SPLITS
 
 __all__ = ["OOD_SPLITS", "Example", "build_examples", "load_splits", "written_splits"]
 
@@ -129,8 +129,8 @@ def load_splits(config: DataConfig) -> tuple[dict[str, list[dict[str, Any]]], De
     if not all((folder / f"{s}.jsonl").is_file() for s in SPLITS):
         import datasets
 
-        from training.synth.dataset import write_dataset
-        from training.synth.generator import generate
+        from grooming_detect_training.synth.dataset import write_dataset
+        from grooming_detect_training.synth.generator import generate
 
         datasets.disable_progress_bars()
         write_dataset(generate(config.synthetic_n, config.synthetic_seed), folder)
@@ -144,7 +144,7 @@ def load_splits(config: DataConfig) -> tuple[dict[str, list[dict[str, Any]]], De
         parts.append(to_records(load_labelled(path)))
     splits, report = merge_splits(parts)
     if config.ood_dir:
-        from evaluation.chats import ood_records
+        from grooming_detect_evaluation.chats import ood_records
 
         for name in OOD_SPLITS:
             records = ood_records(name, Path(config.ood_dir))
@@ -158,7 +158,7 @@ OOD_SPLITS = ("ood_dev", "ood_test")
 
 def written_splits(folders: Sequence[Path], validation: float) -> dict[str, list[dict[str, Any]]]:
     """The free-written corpus as train / validation records; a conversation's split is a hash of its id."""
-    from evaluation.chats import load_chats, to_record
+    from grooming_detect_evaluation.chats import load_chats, to_record
 
     out: dict[str, list[dict[str, Any]]] = {"train": [], "validation": []}
     for chat in load_chats([f for f in folders if f.is_dir()]):
@@ -201,7 +201,7 @@ def build_examples(
         other = [r for r in records if r["metadata"].get("source") != "written"]
         chosen = _stratified_sample(other, caps.get(split, 0), seed) + written
         if split == "train":
-            from training.augment import counterfactuals
+            from grooming_detect_training.augment import counterfactuals
 
             chosen = chosen + counterfactuals(chosen, config.counterfactual, seed)
         # written labels (the corpus and the OOD sets) are always known; template stages only when asked

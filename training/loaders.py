@@ -1,6 +1,6 @@
 """Merging labelled data that ML engineers bring with the synthetic data: de-duplication and splits.
 
-Reading those files (JSON Lines, CSV, Parquet) is ``evaluation.labelled``; it is re-exported here.
+Reading those files (JSON Lines, CSV, Parquet) is ``grooming_detect_evaluation.labelled``; it is re-exported here.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from evaluation.labelled import LABEL_KEYS, SPLITS, load_labelled
 from grooming_detect.normalize import normalize_text
 from grooming_detect.schema import Transcript
+from grooming_detect_evaluation.labelled import LABEL_KEYS, SPLITS, load_labelled
 
 __all__ = ["LABEL_KEYS", "DedupReport", "assign_split", "load_labelled", "merge_splits", "to_records"]
 

@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from training.config import TrainConfig
+from grooming_detect_training.config import TrainConfig
 
 __all__ = ["write_model_card"]
 

@@ -12,7 +12,9 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from evaluation.metrics import (
+from grooming_detect.model import CATEGORIES, ConversationHead, RiskModel, platt, so_far
+from grooming_detect.tactics import TACTICS
+from grooming_detect_evaluation.metrics import (
     alert_delays,
     allowed_false_positives,
     at_threshold,
@@ -23,15 +25,13 @@ from evaluation.metrics import (
     tactic_thresholds,
     threshold_for_fpr,
 )
-from evaluation.metrics import threshold_for_precision as _threshold
-from grooming_detect.model import CATEGORIES, ConversationHead, RiskModel, platt, so_far
-from grooming_detect.tactics import TACTICS
-from training.baseline import BaselineModel
-from training.config import TrainConfig
-from training.data import Example, build_examples, load_splits
-from training.model_card import write_model_card
-from training.tactic_tagger import choose_blend, fit_tagger
-from training.trainer import Trainer, set_seed
+from grooming_detect_evaluation.metrics import threshold_for_precision as _threshold
+from grooming_detect_training.baseline import BaselineModel
+from grooming_detect_training.config import TrainConfig
+from grooming_detect_training.data import Example, build_examples, load_splits
+from grooming_detect_training.model_card import write_model_card
+from grooming_detect_training.tactic_tagger import choose_blend, fit_tagger
+from grooming_detect_training.trainer import Trainer, set_seed
 
 __all__ = ["evaluate_logits", "fit_calibration", "train"]
 
@@ -275,7 +275,7 @@ def _log_figures(
     import matplotlib.pyplot as plt
     import mlflow
 
-    from evaluation import plots
+    from grooming_detect_evaluation import plots
 
     probs = [_probabilities(lg, calibration) for lg in logits]
     labels = np.stack([ex.labels for ex in examples])
@@ -477,7 +477,7 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
     """Run a whole training configuration; returns a summary (paths, metrics, registered version)."""
     import mlflow
 
-    from training import tracking
+    from grooming_detect_training import tracking
 
     started = time.perf_counter()
     set_seed(config.seed)

@@ -3,8 +3,8 @@
 Wisesight Sentiment (CC0) holds about 26,000 real Thai social-media posts and comments in ``neg.txt``,
 ``neu.txt``, ``pos.txt`` and ``q.txt``. Its Kaggle test split (``kaggle-competition/test.txt``) is never
 read here: it is kept for independent measurement. Lines are de-duplicated and screened: lines with an
-explicit term (``training.synth.safety``) or a spam pattern (links, "add LINE", casino and loan adverts) are
-dropped and counted. A hash of each line puts it in ``train.txt`` or ``heldout.txt``; only the held-out
+explicit term (``grooming_detect_training.synth.safety``) or a spam pattern (links, "add LINE", casino and loan
+adverts) are dropped and counted. A hash of each line puts it in ``train.txt`` or ``heldout.txt``; only the held-out
 half is used to measure false alerts (``grooming-detect evaluate --suite real_text``).
 
 The corpus is third-party data fetched outside the package registries, so the repository does not hold it:
@@ -18,7 +18,7 @@ import json
 import re
 from pathlib import Path
 
-from training.synth.safety import find_explicit
+from grooming_detect_training.synth.safety import find_explicit
 
 __all__ = ["DEFAULT_SOURCE", "SPAM", "prepare_real_text"]
 

@@ -12,10 +12,10 @@ from functools import partial
 
 import numpy as np
 
-from evaluation.metrics import tactic_f1, tactic_thresholds
 from grooming_detect.lexical import LexicalTagger, message_ngrams
 from grooming_detect.tactics import TACTICS
-from training.data import Example
+from grooming_detect_evaluation.metrics import tactic_f1, tactic_thresholds
+from grooming_detect_training.data import Example
 
 __all__ = ["BLEND_WEIGHTS", "choose_blend", "fit_tagger", "message_tactics"]
 

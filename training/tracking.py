@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from evaluation.tracking import DEFAULT_TRACKING_URI, configure
+from grooming_detect_evaluation.tracking import DEFAULT_TRACKING_URI, configure
 
 __all__ = [
     "DEFAULT_TRACKING_URI",

@@ -29,12 +29,12 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from evaluation.metrics import pr_auc
 from grooming_detect.encoder import quiet_loading
 from grooming_detect.model import ConversationHead, HeadEnsemble, ModelConfig, RiskModel, so_far
 from grooming_detect.tactics import TACTICS
-from training.config import TrainConfig
-from training.data import Example
+from grooming_detect_evaluation.metrics import pr_auc
+from grooming_detect_training.config import TrainConfig
+from grooming_detect_training.data import Example
 
 __all__ = ["TrainResult", "Trainer", "set_seed"]
 
@@ -111,7 +111,7 @@ def _masked_bce(logits: torch.Tensor, y: torch.Tensor, m: torch.Tensor) -> torch
 
 
 class Trainer:
-    """Runs one training configuration end to end (no MLflow here: see :mod:`training.pipeline`)."""
+    """Runs one training configuration end to end (no MLflow here: see :mod:`grooming_detect_training.pipeline`)."""
 
     def __init__(self, config: TrainConfig, *, resume: bool = False, progress: bool = True, log: Log | None = None):
         self.config = config

@@ -11,8 +11,8 @@ meaning.
 
 from __future__ import annotations
 
-from evaluation.data.loader import shipped
-from evaluation.data.spec import DialectSwap, Functionality, IdentitySwap
+from grooming_detect_evaluation.data.loader import shipped
+from grooming_detect_evaluation.data.spec import DialectSwap, Functionality, IdentitySwap
 
 __all__ = ["DIALECT_SWAPS", "FUNCTIONALITIES", "IDENTITY_SWAPS", "RISKY_IDENTITY_SWAPS"]
 

@@ -7,8 +7,8 @@ The cases are data, in ``evaluation/data/functional/`` (``functionalities.jsonl`
 
 from __future__ import annotations
 
-from evaluation.data.loader import shipped
-from evaluation.data.spec import Functionality
+from grooming_detect_evaluation.data.loader import shipped
+from grooming_detect_evaluation.data.spec import Functionality
 
 __all__ = ["FUNCTIONALITIES"]
 

@@ -30,7 +30,7 @@ from typing import Any, Literal, TypeAlias
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from grooming_detect.jsonl import field_path
-from evaluation.data.spec import Case, DialectSwap, Functionality, IdentitySwap, Turn
+from grooming_detect_evaluation.data.spec import Case, DialectSwap, Functionality, IdentitySwap, Turn
 
 if sys.version_info >= (3, 11):
     from importlib.resources.abc import Traversable
@@ -74,7 +74,7 @@ class _FieldProblem(Exception):
 
 def default_root() -> Traversable:
     """The data shipped with the package (works from a source tree and from an installed wheel)."""
-    return files("evaluation.data").joinpath("functional")
+    return files("grooming_detect_evaluation.data").joinpath("functional")
 
 
 # --- record shapes ------------------------------------------------------------------------------------------

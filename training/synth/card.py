@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from training.synth.library import Library
-from training.synth.safety import CONTENT_RULE
+from grooming_detect_training.synth.library import Library
+from grooming_detect_training.synth.safety import CONTENT_RULE
 
 __all__ = ["dataset_stats", "render_card"]
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from evaluation.identity import IDENTITY_TERMS
 from grooming_detect.scores import CATEGORIES
-from training.synth.lexicon import PARTICLE_STYLES, SLOTS, apply_dialect, fill_slots
-from training.synth.library import Library, SplitPool, load_library
-from training.synth.realism import add_noise, obfuscate_words, sample_style
-from training.synth.spec import Role, Scenario
+from grooming_detect_evaluation.identity import IDENTITY_TERMS
+from grooming_detect_training.synth.lexicon import PARTICLE_STYLES, SLOTS, apply_dialect, fill_slots
+from grooming_detect_training.synth.library import Library, SplitPool, load_library
+from grooming_detect_training.synth.realism import add_noise, obfuscate_words, sample_style
+from grooming_detect_training.synth.spec import Role, Scenario
 
 __all__ = [
     "ALERT_STRONG",

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from evaluation.labelled import SPLITS
 from grooming_detect.jsonl import field_path
-from training.synth.spec import Scenario, Stage
+from grooming_detect_evaluation.labelled import SPLITS
+from grooming_detect_training.synth.spec import Scenario, Stage
 
 if TYPE_CHECKING:
     if sys.version_info >= (3, 11):
@@ -266,7 +266,7 @@ def _read_file(text: str, source: str) -> tuple[list[Stage], Scenario | None, li
 
 def content_root() -> Traversable:
     """The folder of content files shipped with the package (works from a wheel as from a checkout)."""
-    return resources.files("training.synth") / "content"
+    return resources.files("grooming_detect_training.synth") / "content"
 
 
 def _content_files(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
