@@ -86,12 +86,12 @@ class LexicalTagger:
         if not 0.0 <= self.weight <= 1.0:
             raise ValueError("tagger weight must be between 0 and 1")
 
-    def probs(self, texts: Sequence[str]) -> np.ndarray:
-        """Raw message ``texts`` -> (N, K) probabilities."""
-        logits = np.tile(self.intercept.astype(np.float64), (len(texts), 1))
-        for row, text in enumerate(texts):
+    def probs(self, normalized: Sequence[str]) -> np.ndarray:
+        """Normalized message texts (``grooming_detect.normalize.normalize_all``) -> (N, K) probabilities."""
+        logits = np.tile(self.intercept.astype(np.float64), (len(normalized), 1))
+        for row, text in enumerate(normalized):
             counts = Counter(
-                self.vocabulary[g] for g in message_ngrams(text, *self.ngram_range) if g in self.vocabulary
+                self.vocabulary[g] for g in char_ngrams(text, *self.ngram_range) if g in self.vocabulary
             )
             if not counts:
                 continue
@@ -102,11 +102,11 @@ class LexicalTagger:
             logits[row] += self.coef[:, index].astype(np.float64) @ x
         return 1.0 / (1.0 + np.exp(-logits))
 
-    def blend(self, head_probs: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        """The head's (N, K) tactic probabilities blended with this tagger's."""
-        if self.weight == 0.0 or not len(texts):
+    def blend(self, head_probs: np.ndarray, normalized: Sequence[str]) -> np.ndarray:
+        """The head's (N, K) tactic probabilities blended with this tagger's, for normalized texts."""
+        if self.weight == 0.0 or not len(normalized):
             return head_probs
-        return (1.0 - self.weight) * head_probs + self.weight * self.probs(texts)
+        return (1.0 - self.weight) * head_probs + self.weight * self.probs(normalized)
 
     # --- persistence -------------------------------------------------------------------------------------
 

@@ -24,9 +24,9 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from grooming_detect.encoder import ENCODER_NAME, HIDDEN_SIZE, QUERY_PREFIX, load_encoder, mean_pool, quiet_loading
+from grooming_detect.conversation import so_far
+from grooming_detect.encoder import ENCODER_NAME, HIDDEN_SIZE, MessageEncoder, load_encoder, quiet_loading
 from grooming_detect.lexical import TAGGER_FILES, LexicalTagger
-from grooming_detect.normalize import normalize_text
 from grooming_detect.scores import CATEGORIES
 from grooming_detect.tactics import ROLE_INDEX
 
@@ -39,8 +39,6 @@ __all__ = [
     "RiskModel",
     "build_head",
     "platt",
-    "so_far",
-    "speaker_slots",
 ]
 
 FORMAT_VERSION = 3
@@ -112,88 +110,6 @@ def platt(logits: np.ndarray, calibration: dict[str, dict[str, float]], categori
     scale = np.array([calibration[c]["scale"] for c in categories])
     bias = np.array([calibration[c]["bias"] for c in categories])
     return 1.0 / (1.0 + np.exp(-(np.asarray(logits) * scale + bias)))
-
-
-def so_far(logits: np.ndarray, aggregate: str) -> np.ndarray:
-    """Per-message logits (T, C) -> risk of the conversation so far after each message (see ``aggregate``)."""
-    if aggregate == "max":
-        return np.maximum.accumulate(logits, axis=0) if len(logits) else logits
-    if aggregate == "last":
-        return logits
-    raise ValueError(f"unknown aggregate {aggregate!r}; known: max, last")
-
-
-def speaker_slots(senders: Sequence[str], slots: int, seen: dict[str, int] | None = None) -> list[int]:
-    """Slot of each sender by order of first appearance; ``seen`` carries the map across calls (streaming)."""
-    seen = {} if seen is None else seen
-    out = []
-    for sender in senders:
-        if sender not in seen:
-            seen[sender] = min(len(seen), slots - 1)
-        out.append(seen[sender])
-    return out
-
-
-class MessageEncoder(nn.Module):
-    """Normalized text -> one vector per message (mean-pooled e5 states, long texts averaged over windows)."""
-
-    def __init__(self, model: nn.Module, tokenizer: Any, max_length: int = 64) -> None:
-        super().__init__()
-        # A transformers model, or its peft wrapper once LoRA-tuned: config and save_pretrained are not nn.Module's.
-        self.model: Any = model
-        self.tokenizer = tokenizer
-        self.max_length = max_length
-        self._prefix_ids: list[int] = tokenizer(QUERY_PREFIX, add_special_tokens=False)["input_ids"]
-
-    @property
-    def dim(self) -> int:
-        return int(self.model.config.hidden_size)
-
-    def windows(self, texts: Sequence[str]) -> tuple[list[list[int]], list[int]]:
-        """Token windows (with specials and prefix) and the message each window belongs to."""
-        body = self.max_length - 2 - len(self._prefix_ids)
-        if body < 1:
-            raise ValueError("max_length is too small for the encoder prefix")
-        # whole messages are tokenized on purpose (they are cut into windows below), so the tokenizer's
-        # "longer than the maximum sequence length" warning is noise here: verbose=False
-        texts_n = [normalize_text(t).text for t in texts]
-        ids = self.tokenizer(texts_n, add_special_tokens=False, verbose=False)["input_ids"]
-        cls_id, sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
-        windows, owner = [], []
-        for i, seq in enumerate(ids):
-            for start in range(0, max(len(seq), 1), body):
-                windows.append([cls_id, *self._prefix_ids, *seq[start : start + body], sep_id])
-                owner.append(i)
-        return windows, owner
-
-    def forward(self, texts: Sequence[str], batch_size: int = 64) -> torch.Tensor:
-        """Shape (len(texts), dim). Runs with gradients when the module is training."""
-        if not texts:
-            return torch.zeros((0, self.dim))
-        windows, owner = self.windows(texts)
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))  # little padding per batch
-        pad_id = self.tokenizer.pad_token_id
-        pooled = [torch.empty(0)] * len(windows)
-        device = next(self.model.parameters()).device
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            width = max(len(windows[i]) for i in idx)
-            ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
-            mask = torch.zeros((len(idx), width), dtype=torch.long)
-            for row, i in enumerate(idx):
-                ids[row, : len(windows[i])] = torch.tensor(windows[i])
-                mask[row, : len(windows[i])] = 1
-            ids, mask = ids.to(device), mask.to(device)
-            states = self.model(input_ids=ids, attention_mask=mask).last_hidden_state
-            for row, vec in zip(idx, mean_pool(states, mask), strict=True):
-                pooled[row] = vec
-        weights = torch.tensor([float(len(w)) for w in windows], device=device)
-        out = torch.zeros((len(texts), self.dim), device=device)
-        total = torch.zeros(len(texts), device=device)
-        owner_t = torch.tensor(owner, device=device)
-        out = out.index_add(0, owner_t, torch.stack(pooled) * weights[:, None])
-        total = total.index_add(0, owner_t, weights)
-        return out / total[:, None]
 
 
 class ConversationHead(nn.Module):
@@ -311,15 +227,16 @@ class RiskModel(nn.Module):
         """Logits (..., C) -> probabilities with the per-category Platt scaling fitted on validation."""
         return platt(logits, self.calibration, self.config.categories)
 
-    def tactic_probs(self, vectors: torch.Tensor, texts: Sequence[str]) -> np.ndarray:
+    def tactic_probs(self, vectors: torch.Tensor, normalized: Sequence[str]) -> np.ndarray:
         """Each message's tactic probabilities (N, K): the head's tactic layer, blended with the lexical
-        tagger where the model has one. Only what is reported changes; the head reads its own layer."""
+        tagger (which reads the normalized texts) where the model has one. Only what is reported changes;
+        the head reads its own layer."""
         with torch.inference_mode():
             probs = torch.sigmoid(self.head.tactic_logits(vectors)).double().numpy()
         if self.tagger is not None and probs.shape[-1]:
             if self.tagger.tactics != self.config.tactics:
                 raise ValueError("the tactic tagger's tactics differ from the head's")
-            probs = self.tagger.blend(probs, texts)
+            probs = self.tagger.blend(probs, normalized)
         return probs
 
     # --- persistence -------------------------------------------------------------------------------------

@@ -81,6 +81,7 @@ __all__ = [
     "Rule",
     "char_map_rule",
     "iter_normalized",
+    "normalize_all",
     "normalize_text",
     "regex_rule",
     "until_stable",
@@ -848,3 +849,8 @@ def iter_normalized(lines: Iterable[str], rules: Sequence[Rule] | None = None) -
         if rules is not None:
             normalized = _LINE_BREAKS.sub(" ", normalized)
         yield normalized
+
+
+def normalize_all(texts: Iterable[str]) -> list[str]:
+    """The normalized text of each message: the pipeline's first step, before the encoder and the tagger."""
+    return [normalize_text(text).text for text in texts]

@@ -1,9 +1,10 @@
 """``RiskScorer``: the one class moderators' tools call.
 
-Scoring walks the conversation one message at a time through the model's GRU, whether the transcript
-arrives whole (:meth:`RiskScorer.score`) or message by message (:meth:`RiskScorer.stream`), so both give
-the same numbers. A streaming session keeps only numbers: the GRU state, salted hashes of sender ids,
-the risk so far per category and past message scores; never text.
+Scoring runs the conversation step (``grooming_detect.conversation``, the same one training uses) from the
+state after the earlier messages, whether the transcript arrives whole (:meth:`RiskScorer.score`) or
+message by message (:meth:`RiskScorer.stream`), so both give the same numbers. A streaming session keeps
+only numbers: the GRU state, salted hashes of sender ids, the risk so far per category and past message
+scores; never text.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from grooming_detect.conversation import ConversationStep, speaker_slots
 from grooming_detect.explain import explain_message
 from grooming_detect.model import RiskModel
+from grooming_detect.normalize import normalize_all
 from grooming_detect.schema import Message, Transcript
 from grooming_detect.scores import MessageScore, RiskLevel, TacticSeen, TranscriptScore
 from grooming_detect.tactics import ROLE_INDEX
@@ -86,6 +89,7 @@ class RiskScorer:
     def __init__(self, model: RiskModel) -> None:
         self.model = model.eval()
         self.categories = tuple(model.config.categories)
+        self._step = ConversationStep(model.head, model.config.speaker_slots, model.config.aggregate)
 
     @classmethod
     def from_pretrained(cls, path_or_uri: str | os.PathLike[str] | None = None) -> RiskScorer:
@@ -122,84 +126,86 @@ class RiskScorer:
 
     def _slot(self, state: _State, sender: str) -> int:
         key = hashlib.blake2b(sender.encode("utf-8", "surrogatepass"), key=state.salt, digest_size=16).hexdigest()
-        if key not in state.speakers:
-            state.speakers[key] = min(len(state.speakers), self.model.config.speaker_slots - 1)
-        return state.speakers[key]
+        return speaker_slots([key], self.model.config.speaker_slots, state.speakers)[0]
 
     def _advance(
         self,
         state: _State,
         messages: Sequence[Message],
+        normalized: Sequence[str],
         vectors: torch.Tensor,
         thresholds: Mapping[str, float],
         return_spans: bool,
     ) -> None:
-        head = self.model.head
+        """Run the conversation step over the new messages and append their scores to ``state``.
+
+        ``normalized`` is each message's normalized text and ``vectors`` its encoding (see :meth:`encode`)."""
+        if not messages:
+            return
         names = self.model.config.tactics
-        tactic_probs = None
-        if names and len(vectors):
-            tactic_probs = self.model.tactic_probs(vectors, [m.text for m in messages])
-        with torch.inference_mode():
-            for i, (message, vector) in enumerate(zip(messages, vectors, strict=True)):
-                index = len(state.messages)
-                slot = torch.tensor([[self._slot(state, message.sender)]])
-                role = torch.tensor([[ROLE_INDEX[message.role]]])
-                previous = state.hidden
-                logits, state.hidden = head(vector[None, None], slot, previous, role)
-                raw = logits[0, 0].double().numpy()
-                if state.running is None or self.model.config.aggregate == "last":
-                    state.running = raw
-                else:
-                    state.running = np.maximum(state.running, raw)
-                cumulative = self._probs(state.running)
-                step = self._probs(raw)
-                scores = {c: float(cumulative[j]) for j, c in enumerate(self.categories)}
-                flagged = any(scores[c] >= thresholds[c] for c in self.categories)
-                if flagged and state.first_alert is None:
-                    state.first_alert = index
-                for c in self.categories:
-                    if scores[c] >= thresholds[c]:
-                        state.first_alerts.setdefault(c, index)
-                spans = []
-                if return_spans:
-                    read = self._variant_reader(slot, previous, role)
-                    spans = explain_message(read, self.categories, message.text, step, thresholds)
-                found = {}
-                if tactic_probs is not None:
-                    found = {
-                        t: float(tactic_probs[i, k])
-                        for k, t in enumerate(names)
-                        if tactic_probs[i, k] >= self.model.tactic_thresholds[t]
-                    }
-                for tactic, p in found.items():
-                    seen = state.tactics.get(tactic)
-                    if seen is None:
-                        state.tactics[tactic] = TacticSeen(tactic=tactic, first_index=index, score=p, count=1)
-                    else:
-                        seen.score, seen.count = max(seen.score, p), seen.count + 1
-                state.messages.append(
-                    MessageScore(
-                        index=index,
-                        category_scores=scores,
-                        step_scores={c: float(step[j]) for j, c in enumerate(self.categories)},
-                        flagged=flagged,
-                        tactics=found,
-                        spans=spans,
-                    )
+        tactic_probs = self.model.tactic_probs(vectors, normalized) if names else None
+        slots = [self._slot(state, m.sender) for m in messages]
+        roles = [ROLE_INDEX[m.role] for m in messages]
+        before: list[torch.Tensor | None] = []
+        if return_spans:  # spans re-read each message in the state before it: one message at a time
+            raws, cumulative = [], []
+            for i in range(len(messages)):
+                before.append(state.hidden)
+                raw_i, cum_i, state.hidden = self._step(
+                    vectors[i : i + 1], slots[i : i + 1], roles[i : i + 1], state.hidden, state.running
                 )
+                state.running = cum_i[-1]
+                raws.append(raw_i[0])
+                cumulative.append(cum_i[0])
+            raw, cum = np.stack(raws), np.stack(cumulative)
+        else:
+            raw, cum, state.hidden = self._step(vectors, slots, roles, state.hidden, state.running)
+            state.running = cum[-1]
+        probs, step_probs = self._probs(cum), self._probs(raw)
+        for i, message in enumerate(messages):
+            index = len(state.messages)
+            scores = {c: float(probs[i, j]) for j, c in enumerate(self.categories)}
+            flagged = any(scores[c] >= thresholds[c] for c in self.categories)
+            if flagged and state.first_alert is None:
+                state.first_alert = index
+            for c in self.categories:
+                if scores[c] >= thresholds[c]:
+                    state.first_alerts.setdefault(c, index)
+            spans = []
+            if return_spans:
+                read = self._variant_reader(slots[i], roles[i], before[i])
+                spans = explain_message(read, self.categories, message.text, step_probs[i], thresholds)
+            found = {}
+            if tactic_probs is not None:
+                found = {
+                    t: float(tactic_probs[i, k])
+                    for k, t in enumerate(names)
+                    if tactic_probs[i, k] >= self.model.tactic_thresholds[t]
+                }
+            for tactic, p in found.items():
+                seen = state.tactics.get(tactic)
+                if seen is None:
+                    state.tactics[tactic] = TacticSeen(tactic=tactic, first_index=index, score=p, count=1)
+                else:
+                    seen.score, seen.count = max(seen.score, p), seen.count + 1
+            state.messages.append(
+                MessageScore(
+                    index=index,
+                    category_scores=scores,
+                    step_scores={c: float(step_probs[i, j]) for j, c in enumerate(self.categories)},
+                    flagged=flagged,
+                    tactics=found,
+                    spans=spans,
+                )
+            )
 
     def _variant_reader(
-        self, slot: torch.Tensor, previous: torch.Tensor | None, role: torch.Tensor
+        self, slot: int, role: int, previous: torch.Tensor | None
     ) -> Callable[[list[str]], np.ndarray]:
         """Step risk of variant texts of one message, each read in the conversation state before it (spans)."""
 
         def read(texts: list[str]) -> np.ndarray:
-            vectors = self.encode(texts)
-            n = len(texts)
-            state = None if previous is None else previous.expand(-1, n, -1).contiguous()
-            with torch.inference_mode():
-                logits, _ = self.model.head(vectors[:, None], slot.expand(n, 1), state, role.expand(n, 1))
-            return self._probs(logits[:, 0].double().numpy())
+            return self._probs(self._step.variants(self.encode(texts), slot, role, previous))
 
         return read
 
@@ -224,8 +230,12 @@ class RiskScorer:
         )
 
     def encode(self, texts: Sequence[str]) -> torch.Tensor:
+        """Raw message texts -> vectors: the normalizer, then the encoder (the first two pipeline steps)."""
+        return self._encode_normalized(normalize_all(texts))
+
+    def _encode_normalized(self, normalized: Sequence[str]) -> torch.Tensor:
         with torch.inference_mode():
-            return self.model.encoder(list(texts))
+            return self.model.encoder(list(normalized))
 
     def score(
         self,
@@ -247,12 +257,14 @@ class RiskScorer:
         """Score many transcripts, encoding their messages together for speed."""
         transcripts = list(transcripts)
         resolved = self.resolve_thresholds(thresholds)
-        vectors = self.encode([m.text for t in transcripts for m in t.messages])
+        normalized = normalize_all([m.text for t in transcripts for m in t.messages])
+        vectors = self._encode_normalized(normalized)
         out, start = [], 0
         for transcript in transcripts:
             n = len(transcript.messages)
             state = _State(salt=secrets.token_bytes(16))
-            self._advance(state, transcript.messages, vectors[start : start + n], resolved, return_spans)
+            part = slice(start, start + n)
+            self._advance(state, transcript.messages, normalized[part], vectors[part], resolved, return_spans)
             out.append(self._result(state, transcript.id, resolved))
             start += n
         return out
@@ -290,6 +302,7 @@ class ScoringSession:
         batch = [messages] if isinstance(messages, Message) else list(messages)
         with self._lock:
             if batch:
-                vectors = self.scorer.encode([m.text for m in batch])
-                self.scorer._advance(self._state, batch, vectors, self.thresholds, self.return_spans)
+                normalized = normalize_all([m.text for m in batch])
+                vectors = self.scorer._encode_normalized(normalized)
+                self.scorer._advance(self._state, batch, normalized, vectors, self.thresholds, self.return_spans)
             return self.scorer._result(self._state, self.conversation_id, self.thresholds)

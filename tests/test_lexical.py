@@ -13,6 +13,7 @@ from sklearn.linear_model import LogisticRegression
 
 from grooming_detect import Message, RiskScorer, Transcript
 from grooming_detect.lexical import TAGGER_FILES, LexicalTagger, char_ngrams, message_ngrams
+from grooming_detect.normalize import normalize_all
 from grooming_detect.tactics import TACTICS
 from grooming_detect_evaluation.chats import load_chats, to_record
 from grooming_detect_training.config import DataConfig, load_config
@@ -53,7 +54,7 @@ def test_probabilities_match_scikit_learn_after_a_save_and_load(
     k = TACTICS.index("secrecy")
     lr = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000, random_state=0).fit(x, y[:, k])
     expected = lr.predict_proba(vectorizer.transform(held_out))[:, 1]
-    assert np.allclose(tagger.probs(held_out)[:, k], expected, atol=1e-6)
+    assert np.allclose(tagger.probs(normalize_all(held_out))[:, k], expected, atol=1e-6)
 
     tagger.save(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(TAGGER_FILES)
@@ -104,9 +105,10 @@ def test_the_scorer_reports_the_blended_tactics(tiny_model_dir: Path, tagger: Le
     scorer.model.tactic_thresholds = dict.fromkeys(TACTICS, 0.5)
     for weight in (1.0, 0.5):
         scorer.model.tagger = replace(tagger, weight=weight)
-        lexical = tagger.probs([m.text for m in chat.messages])
+        normalized = normalize_all(m.text for m in chat.messages)
+        lexical = tagger.probs(normalized)
         vectors = scorer.encode([m.text for m in chat.messages])
-        blended = scorer.model.tactic_probs(vectors, [m.text for m in chat.messages])
+        blended = scorer.model.tactic_probs(vectors, normalized)
         result = scorer.score(chat, return_spans=False)
         for i, message in enumerate(result.messages):
             assert set(message.tactics) == {t for k, t in enumerate(TACTICS) if blended[i, k] >= 0.5}

@@ -8,21 +8,42 @@ import numpy as np
 import pytest
 import torch
 
-from grooming_detect.model import (
-    ConversationHead,
-    HeadEnsemble,
-    ModelConfig,
-    RiskModel,
-    build_head,
-    so_far,
-    speaker_slots,
-)
+from grooming_detect.conversation import ConversationStep, so_far, speaker_slots
+from grooming_detect.model import ConversationHead, HeadEnsemble, ModelConfig, RiskModel, build_head
 
 
 def test_speaker_slots_by_first_appearance() -> None:
     assert speaker_slots(["a", "b", "a", "c", "d", "e"], 4) == [0, 1, 0, 2, 3, 3]
     seen: dict[str, int] = {}
     assert speaker_slots(["x", "y"], 4, seen) + speaker_slots(["y", "z"], 4, seen) == [0, 1, 1, 2]
+
+
+@pytest.mark.parametrize("aggregate", ["max", "last"])
+def test_one_conversation_step_in_pieces_equals_whole_and_batched(aggregate: str) -> None:
+    """Streaming (pieces from a carried state), one call and a padded batch are the same step."""
+    torch.manual_seed(0)
+    config = ModelConfig(hidden=16, speaker_dim=4, members=2, roles=True, aggregate=aggregate)
+    head = build_head(config).eval()
+    step = ConversationStep(head, config.speaker_slots, aggregate)
+    vectors = torch.randn(7, 384)
+    speakers, roles = speaker_slots(list("abaabcb"), config.speaker_slots), [0, 1, 0, 0, 1, 0, 1]
+    raw, whole, hidden = step(vectors, speakers, roles)
+    pieces, state, running = [], None, None
+    for lo, hi in ((0, 1), (1, 4), (4, 7)):
+        _, part, state = step(vectors[lo:hi], speakers[lo:hi], roles[lo:hi], state, running)
+        pieces.append(part)
+        running = part[-1]
+    np.testing.assert_allclose(np.concatenate(pieces), whole, atol=1e-5)
+    assert state is not None and hidden is not None and torch.allclose(state, hidden, atol=1e-5)
+    short = torch.randn(3, 384)
+    batched = step.batch([vectors, short], [speakers, [0, 1, 0]], [roles, [0, 0, 0]])
+    np.testing.assert_allclose(batched[0], whole, atol=1e-5)
+    np.testing.assert_allclose(batched[1], step(short, [0, 1, 0], [0, 0, 0])[1], atol=1e-5)
+    # a variant read in the state before message 3 is message 3 itself when it is the same text
+    _, _, before = step(vectors[:3], speakers[:3], roles[:3])
+    np.testing.assert_allclose(step.variants(vectors[3:4], speakers[3], roles[3], before)[0], raw[3], atol=1e-5)
+    with pytest.raises(ValueError, match="aggregate"):
+        ConversationStep(head, 4, "mean")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from grooming_detect.model import CATEGORIES, speaker_slots
+from grooming_detect.conversation import speaker_slots
+from grooming_detect.model import CATEGORIES
 from grooming_detect.tactics import ROLE_INDEX, TACTICS
 from grooming_detect_training.config import DataConfig
 from grooming_detect_training.loaders import DedupReport, load_labelled, merge_splits, to_records

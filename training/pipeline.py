@@ -12,7 +12,9 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from grooming_detect.model import CATEGORIES, ConversationHead, RiskModel, platt, so_far
+from grooming_detect.conversation import so_far
+from grooming_detect.model import CATEGORIES, ConversationHead, RiskModel, platt
+from grooming_detect.normalize import normalize_all
 from grooming_detect.tactics import TACTICS
 from grooming_detect_evaluation.metrics import (
     alert_delays,
@@ -436,7 +438,7 @@ def _fit_tagger(
     model.tactic_thresholds = cuts
     blended = {}
     for s in dict.fromkeys([select, *_reported(data)]):
-        texts = [t for ex in data[s] for t in ex.texts]
+        texts = normalize_all(t for ex in data[s] for t in ex.texts)
         blended[s] = [tagger.blend(np.concatenate(head_tactics[s]), texts)] if texts else []
     report = {
         "n_ngrams": len(tagger.vocabulary),

@@ -13,6 +13,7 @@ from functools import partial
 import numpy as np
 
 from grooming_detect.lexical import LexicalTagger, message_ngrams
+from grooming_detect.normalize import normalize_all
 from grooming_detect.tactics import TACTICS
 from grooming_detect_evaluation.metrics import tactic_f1, tactic_thresholds
 from grooming_detect_training.data import Example
@@ -83,7 +84,7 @@ def choose_blend(
     the smaller weight, so the tagger must earn its place.
     """
     texts, y, mask = message_tactics(examples)
-    lexical = tagger.probs(texts)
+    lexical = tagger.probs(normalize_all(texts))
     tried: dict[float, float] = {}
     best: tuple[float, float, np.ndarray] | None = None
     for weight in BLEND_WEIGHTS:

@@ -29,8 +29,10 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from grooming_detect.conversation import ConversationStep
 from grooming_detect.encoder import quiet_loading
-from grooming_detect.model import ConversationHead, HeadEnsemble, ModelConfig, RiskModel, so_far
+from grooming_detect.model import ConversationHead, HeadEnsemble, ModelConfig, RiskModel
+from grooming_detect.normalize import normalize_all
 from grooming_detect.tactics import TACTICS
 from grooming_detect_evaluation.metrics import pr_auc
 from grooming_detect_training.config import TrainConfig
@@ -202,7 +204,7 @@ class Trainer:
             batch_rng = random.Random(f"{self.config.seed}:joint:{step}")
             batch = batch_rng.sample(train, min(len(train), c.batch_conversations))
             texts = [t for ex in batch for t in ex.texts]
-            flat = model.encoder(texts)
+            flat = model.encoder(normalize_all(texts))
             vectors, offset = [], 0
             for ex in batch:
                 vectors.append(flat[offset : offset + len(ex.texts)])
@@ -262,7 +264,7 @@ class Trainer:
         with torch.inference_mode():
             for start in self._bar(range(0, len(missing), batch), desc="encode", unit="batch", disable=not cache):
                 chunk = missing[start : start + batch]
-                for text, vec in zip(chunk, model.encoder(chunk), strict=True):
+                for text, vec in zip(chunk, model.encoder(normalize_all(chunk)), strict=True):
                     table[text] = vec.clone()
         if cache and missing:
             keys = sorted(table)
@@ -280,16 +282,10 @@ class Trainer:
         slots: int,
         aggregate: str = "max",
     ) -> list[np.ndarray]:
-        """Per conversation, the logits of the risk so far after each message (T, C), as the scorer reads them."""
+        """Per conversation, the logits of the risk so far after each message (T, C): the scorer's own step."""
         head.eval()
-        out: list[np.ndarray] = []
-        with torch.inference_mode():
-            for start in range(0, len(examples), 128):
-                batch = list(examples[start : start + 128])
-                b = _pad(batch, list(vectors[start : start + 128]), slots)
-                logits, _ = head(b.x, b.speakers, None, b.roles)
-                out.extend(so_far(logits[i, : len(ex.texts)].numpy(), aggregate) for i, ex in enumerate(batch))
-        return out
+        step = ConversationStep(head, slots, aggregate)
+        return step.batch(vectors, [ex.speakers(slots) for ex in examples], [ex.roles for ex in examples])
 
     @staticmethod
     def tactic_probs(head: ConversationHead | HeadEnsemble, vectors: Sequence[torch.Tensor]) -> list[np.ndarray]:
