@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from importlib.resources import files
 from pathlib import Path
 
 __all__ = ["register_data", "register_promote", "register_train"]
@@ -102,13 +103,10 @@ def _config_path(given: Path) -> Path:
     works from an installed wheel too, away from a source checkout."""
     if given.is_file():
         return given
-    from importlib.resources import as_file, files
-
-    shipped = files("grooming_detect_training").joinpath("configs").joinpath(f"{given.stem}.yaml")
-    if given.suffix in ("", ".yaml") and given.parent in (Path("."), Path("training/configs")) and shipped.is_file():
-        with as_file(shipped) as path:  # a real file in every install kind (wheels are unpacked)
-            return Path(path)
     configs = files("grooming_detect_training").joinpath("configs")
+    shipped = configs.joinpath(f"{given.stem}.yaml")
+    if given.suffix in ("", ".yaml") and given.parent in (Path("."), Path("training/configs")) and shipped.is_file():
+        return Path(str(shipped))  # package data is a real file in every install kind (wheels are unpacked)
     names = sorted(f.name.removesuffix(".yaml") for f in configs.iterdir())
     raise FileNotFoundError(f"{given}: no such config file (shipped configs: {', '.join(names)})")
 
