@@ -255,6 +255,51 @@ def test_head_trains_on_the_written_corpus_alone(tiny_run: dict) -> None:
         load_config(REPO / "training" / "configs" / "tiny.yaml", {"head.sources": "forum"})
 
 
+@pytest.mark.slow
+def test_head_members_learn_from_their_own_sources(tiny_run: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``head.member_sources: [written, all]``: member 0 sees the written chats, member 1 every chat; the
+    ablation trains each single source and marks the mixed row shipped."""
+    import shutil
+
+    from grooming_detect_training.data import build_examples, load_splits
+    from grooming_detect_training.pipeline import head_sources, train
+    from grooming_detect_training.trainer import Trainer
+
+    root = tiny_run["root"]
+    shutil.copytree(root / "runs" / "tiny" / "checkpoints", root / "runs" / "mixed" / "checkpoints")
+    for stale in (root / "runs" / "mixed" / "checkpoints").glob("head*"):
+        stale.unlink()
+    seen: dict[str, set[str]] = {}
+    real = Trainer._train_member
+
+    def recording(self, head, k, model_config, train, train_vec, val, val_vec, name=None):  # type: ignore[no-untyped-def]
+        seen[name or f"member{k}"] = {ex.id for ex in train}
+        return real(self, head, k, model_config, train, train_vec, val, val_vec, name=name)
+
+    monkeypatch.setattr(Trainer, "_train_member", recording)  # records what the real method is given
+    overrides = {
+        "checkpoint_dir": "runs/mixed/checkpoints",
+        "output_dir": "runs/mixed/model",
+        "register": False,
+        "baseline": False,
+        "head.member_sources": ["written", "all"],
+    }
+    config = load_config(REPO / "training" / "configs" / "tiny.yaml", overrides)
+    summary = train(config, resume=True, progress=False)
+    data = build_examples(load_splits(config.data)[0], config.data, config.seed)
+    written = {data["train"][i].id for i in head_sources(data["train"], "written")}
+    assert seen["member0"] == written
+    assert seen["member1"] == {ex.id for ex in data["train"]}
+    rows = summary["metrics"]["ablation"]
+    assert list(rows) == ["members on written + all (shipped)", "templates only", "written only", "both"]
+    card = (Path(summary["model_dir"]) / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "`head.member_sources: [written, all]`" in card
+    with pytest.raises(ValueError, match=r"head\.member_sources"):
+        load_config(REPO / "training" / "configs" / "tiny.yaml", {"head.member_sources": ["written"]})
+    with pytest.raises(ValueError, match=r"head\.member_sources"):
+        load_config(REPO / "training" / "configs" / "tiny.yaml", {"head.member_sources": ["written", "forum"]})
+
+
 def test_template_share_keeps_every_written_chat_and_a_seeded_sample_of_templates() -> None:
     from types import SimpleNamespace
 

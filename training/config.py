@@ -136,6 +136,10 @@ class HeadConfig:
             one (a seeded sample; null keeps every template). Templates outnumber the written chats, and a
             head on all of them learns their phrasing; a head on none forgets the extortion wording only
             they hold. The share is chosen on the selection split (issue 12 notes).
+        member_sources: one training source per head member (``all``, ``written`` or ``templates``; as many
+            as ``members``), in place of ``sources`` for every member. The ensemble averages its members, so
+            ``[written, written, all, all]`` weighs a head that knows the templates' wording half. Null: every
+            member learns from ``sources``.
     """
 
     hidden: int = 256
@@ -158,6 +162,7 @@ class HeadConfig:
     lexical_c: float = 10.0
     sources: Literal["all", "written", "templates"] = "all"
     template_share: float | None = None
+    member_sources: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -276,6 +281,17 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
     share = config.head.template_share
     if share is not None and (isinstance(share, bool) or not isinstance(share, int | float) or share <= 0):
         raise ValueError("config.head.template_share: template conversations per written one (above 0), or null")
+    member_sources = config.head.member_sources
+    if member_sources is not None:
+        if not isinstance(member_sources, list | tuple):
+            raise ValueError("config.head.member_sources: a list, one source per head member, or null")
+        config.head.member_sources = member_sources = tuple(member_sources)
+        if len(member_sources) != config.head.members or any(
+            s not in ("all", "written", "templates") for s in member_sources
+        ):
+            raise ValueError("config.head.member_sources: one of all, written, templates per head member, or null")
+        if config.head.sources != "all" or share is not None:
+            raise ValueError("config.head.member_sources: replaces head.sources and head.template_share; leave those")
     if share is not None and config.head.sources != "all":
         raise ValueError("config.head.template_share: needs head.sources: all")
     if config.head.members < 1:

@@ -269,6 +269,11 @@ def render_model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
                     if config.head.template_share is not None
                     else ""
                 )
+                + (
+                    f", `head.member_sources: [{', '.join(config.head.member_sources)}]`"
+                    if config.head.member_sources
+                    else ""
+                )
                 + ").",
                 "",
                 f"| training data | training conversations | PR-AUC on `{metrics['selected_on']}` | PR-AUC risky vs "

@@ -354,7 +354,8 @@ def _ablation(
 ) -> dict[str, dict[str, float]]:
     """Which training source carries the OOD figures: one fresh head member per source, scored like the model.
 
-    The rows are templates only, written only and both; the one ``head.sources`` ships is the model itself.
+    The rows are templates only, written only and both (and the capped share, with ``head.template_share``);
+    the one the config ships is the model itself, as is the row of mixed members (``head.member_sources``).
 
     Each row's head is calibrated and thresholded on the selection split by the config's own rule and read
     on the first reported split (``ood_test`` when there is one); ``selection_pr_auc`` is the same on the
@@ -365,10 +366,19 @@ def _ablation(
     reported = _reported(data)[0]
     slots, aggregate = model.config.speaker_slots, model.config.aggregate
     rows: dict[str, dict[str, float]] = {}
-    shipped = (config.head.sources, config.head.template_share)
+    mixed = config.head.member_sources
+    shipped = None if mixed else (config.head.sources, config.head.template_share)
     variants: list[tuple[str, str, float | None]] = [(name, source, None) for source, name in _SOURCE_ROWS.items()]
-    if shipped[1] is not None:
-        variants.append((f"written + {shipped[1]:g} templates per written chat", "all", shipped[1]))
+    share = config.head.template_share
+    if share is not None:
+        variants.append((f"written + {share:g} templates per written chat", "all", share))
+    if mixed:
+        idx = sorted({i for source in mixed for i in head_sources(data["train"], source, None, config.seed)})
+        rows[f"members on {' + '.join(mixed)} (shipped)"] = {
+            "n_train": len(idx),
+            "selection_pr_auc": metrics[select]["any"]["pr_auc"],
+            **_ablation_row(metrics[reported]),
+        }
     for name, source, share in variants:
         idx = head_sources(data["train"], source, share, config.seed)
         if (source, share) == shipped:
@@ -511,16 +521,12 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
         vectors = {s: trainer.encode(model, data[s]) for s in data}
         timings["encoding_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        keep = head_sources(data["train"], config.head.sources, config.head.template_share, config.seed)
-        if not keep:
-            raise ValueError(f"head.sources is {config.head.sources!r}, but no training conversation comes from it")
-        head = trainer.train_head(
-            model,
-            [data["train"][i] for i in keep],
-            [vectors["train"][i] for i in keep],
-            data[select],
-            vectors[select],
-        )
+        sources = config.head.member_sources or (config.head.sources,) * config.head.members
+        keep = [head_sources(data["train"], s, config.head.template_share, config.seed) for s in sources]
+        for source, idx in zip(sources, keep, strict=True):
+            if not idx:
+                raise ValueError(f"head source {source!r}: no training conversation comes from it")
+        head = trainer.train_head(model, data["train"], vectors["train"], data[select], vectors[select], keep)
         timings["head_s"] = time.perf_counter() - t0
         slots = model.config.speaker_slots
         logits = {s: Trainer.head_logits(model.head, data[s], vectors[s], slots, model.config.aggregate) for s in data}

@@ -301,11 +301,21 @@ class Trainer:
         train_vec: list[torch.Tensor],
         val: list[Example],
         val_vec: list[torch.Tensor],
+        keep: Sequence[Sequence[int]] | None = None,
     ) -> list[dict[str, float]]:
-        """Train every member of the head in turn; member 0 continues from joint tuning, the others are fresh."""
+        """Train every member of the head in turn; member 0 continues from joint tuning, the others are fresh.
+
+        ``keep[k]``, when given, is the indices of ``train`` that member k learns from (``head.member_sources``).
+        """
         history: list[dict[str, float]] = []
-        for k, member in enumerate(_members(model.head)):
-            records = self._train_member(member, k, model.config, train, train_vec, val, val_vec)
+        members = _members(model.head)
+        if keep is not None and len(keep) != len(members):
+            raise ValueError(f"{len(keep)} training subsets for {len(members)} head members")
+        for k, member in enumerate(members):
+            part, part_vec = train, train_vec
+            if keep is not None:
+                part, part_vec = [train[i] for i in keep[k]], [train_vec[i] for i in keep[k]]
+            records = self._train_member(member, k, model.config, part, part_vec, val, val_vec)
             history.extend({**record, "member": k} if k else record for record in records)
         return history
 
