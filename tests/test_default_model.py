@@ -19,11 +19,13 @@ from grooming_detect_training.synth.generator import generate_split, split_sizes
 pytestmark = pytest.mark.slow  # scores a fifth of the template test split (about 1 min)
 
 FLOORS = {"grooming": 0.95, "sextortion": 0.95}
-TEMPLATE_HARD_NEGATIVES = pytest.mark.xfail(
+TEMPLATE_SEXTORTION = pytest.mark.xfail(
     strict=True,
     reason=(
-        "0.4.1 is chosen on ood_dev, not on templates: on this fifth of the template test split it flags 2.05% "
-        "of the hard negatives for grooming (8 of 390; floor 2%) (issue 12 notes)"
+        "0.4.3 is chosen on ood_dev, not on templates: half its head members learn from the written corpus "
+        "alone, and on this fifth of the template test split it ranks sextortion at PR-AUC 0.920 (floor 0.95; "
+        "0.4.1: 0.966) and alerts a median 3 messages late (28 of 84 extortion chats alerted; floor 2) "
+        "(issue 12 notes)"
     ),
 )
 
@@ -40,7 +42,7 @@ def held_out(scorer):
     return records, scorer.score_batch(transcripts, return_spans=False)
 
 
-@pytest.mark.parametrize("category", ["grooming", "sextortion"])
+@pytest.mark.parametrize("category", ["grooming", pytest.param("sextortion", marks=TEMPLATE_SEXTORTION)])
 def test_pr_auc_floor(held_out, category: str) -> None:
     records, results = held_out
     y = np.array([r["metadata"][category] for r in records])
@@ -61,7 +63,7 @@ def test_hard_negative_false_positives(held_out) -> None:
     assert np.mean(_flagged_hard_negatives(held_out)) <= 0.05
 
 
-@pytest.mark.parametrize("category", [pytest.param("grooming", marks=TEMPLATE_HARD_NEGATIVES), "sextortion"])
+@pytest.mark.parametrize("category", ["grooming", "sextortion"])
 def test_hard_negative_fpr_project_floor(held_out, category: str) -> None:
     records, results = held_out
     pairs = zip(records, results, strict=True)
@@ -69,7 +71,7 @@ def test_hard_negative_fpr_project_floor(held_out, category: str) -> None:
     assert np.mean(flagged) <= 0.02
 
 
-@pytest.mark.parametrize("category", ["grooming", "sextortion"])
+@pytest.mark.parametrize("category", ["grooming", pytest.param("sextortion", marks=TEMPLATE_SEXTORTION)])
 def test_median_alert_delay_floor(held_out, category: str) -> None:
     # The project floor: the median alert comes no later than 2 messages after the labelled alert_at.
     records, results = held_out

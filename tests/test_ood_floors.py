@@ -24,20 +24,24 @@ CATEGORIES = ("grooming", "sextortion")
 NOT_MET = pytest.mark.xfail(
     strict=True,
     reason=(
-        "issue 12 floor not met yet by 0.4.1 on ood_test's 1,300 chats: tactic macro-F1 0.744 (the head alone "
-        "0.66 on ood_dev); kept as the floor, never loosened"
+        "issue 12 floor not met yet by 0.4.3 on ood_test's 1,378 chats: tactic macro-F1 0.759 (0.4.1: 0.744; "
+        "the heads' tactic layer alone 0.64 on ood_dev); kept as the floor, never loosened"
     ),
 )
 HARD_NEGATIVES_NOT_MET = pytest.mark.xfail(
     strict=True,
     reason=(
-        "issue 12 floor not met by 0.4.1: its thresholds hold 1.9% of ood_dev's 468 hard negatives flagged, "
-        "3.1% of ood_test's 454 are (a cut fitted on one sample overshoots on the next); kept, never loosened"
+        "issue 12 floor not met by 0.4.3, by one chat: 10 of ood_test's 490 hard negatives are flagged (2.04%; "
+        "0.4.1: 3.1%), though its thresholds hold ood_dev's cross-validated held-half rate at 1.95%; kept, "
+        "never loosened"
     ),
 )
 SWAPS_NOT_MET = pytest.mark.xfail(
     strict=True,
-    reason="issue 12 floor not met by 0.4.1: the largest identity-swap spread is 0.11 (floor 0.10); kept",
+    reason=(
+        "issue 12 floor not met by 0.4.3: the largest identity-swap spread is 0.14 (an LGBTQ swap, grooming; "
+        "floor 0.10; 0.4.1: 0.11); kept"
+    ),
 )
 
 
