@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,39 @@ def test_an_empty_folder_or_file_is_refused(tmp_path: Path) -> None:
     path = _write(tmp_path, "empty.yaml", "# nothing yet\n")
     with pytest.raises(ContentError, match=rf"^{path}: the file is empty"):
         read_library(tmp_path)
+
+
+def _shipped(name: str) -> str:
+    return (resources.files("grooming_detect_training.synth") / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("  grade:\n", "  Grade:\n", "words.Grade.[key]"),
+        ("amounts: [50,", "amounts: [-50,", "amounts.0"),
+        ('    question: ["ครับ"', '    questions: ["ครับ"', "particles.krub.questions"),
+        ("    words: {}\n", "    words: []\n", "dialects.central.words"),
+    ],
+)
+def test_a_bad_lexicon_names_file_line_and_field(old: str, new: str, field: str) -> None:
+    from grooming_detect_training.synth.lexicon import read_lexicon
+
+    text = _shipped("lexicon.yaml")
+    assert old in text
+    bad = text.replace(old, new, 1)
+    line = bad[: bad.index(new)].count("\n") + 1
+    with pytest.raises(ContentError) as err:
+        read_lexicon(bad, "lexicon.yaml")
+    assert any(m.startswith(f"lexicon.yaml:{line}: {field}") for m in str(err.value).splitlines()), str(err.value)
+
+
+def test_the_explicit_term_list_is_checked() -> None:
+    from grooming_detect_training.synth.safety import EXPLICIT_TERMS, read_terms
+
+    text = _shipped("explicit_terms.yaml")
+    assert read_terms(text).terms == list(EXPLICIT_TERMS)
+    with pytest.raises(ContentError, match=r"^explicit_terms\.yaml:\d+: \(top level\): Value error, word_boundary"):
+        read_terms(text.replace('word_boundary: ["nude"', 'word_boundary: ["sux", "nude"'))
+    with pytest.raises(ContentError, match=r"^explicit_terms\.yaml:\d+: terms\.\d+: String should have at least 2"):
+        read_terms(text.replace('  - "xxx"', '  - "x"'))

@@ -17,12 +17,11 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from grooming_detect.jsonl import field_path
 from grooming_detect_evaluation.labelled import SPLITS
 from grooming_detect_training.synth.spec import Scenario, Stage
+from grooming_detect_training.synth.yamlfile import ContentError, Lines, field_name, line_of, read_checked
 
 if TYPE_CHECKING:
     if sys.version_info >= (3, 11):
@@ -109,10 +108,6 @@ class Library:
         return SplitPool(by_stage, by_group)
 
 
-class ContentError(ValueError):
-    """A content file that does not fit the schema; the message names the file, the line and the field."""
-
-
 _Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")]
 _Text = Annotated[str, StringConstraints(min_length=1)]
 
@@ -153,83 +148,26 @@ class _ContentFile(BaseModel):
         return data
 
 
-_Path = tuple[str | int, ...]
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _parse(text: str, source: str) -> tuple[Any, dict[_Path, int]]:
-    """The file's data, and the line (1-based) of every mapping key, list item and value, by path."""
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise ContentError(f"{where}: not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
-    if root is None:
-        raise ContentError(f"{source}: the file is empty")
-    scalars = yaml.SafeLoader("")
-    lines: dict[_Path, int] = {}
-
-    def build(node: yaml.Node, path: _Path) -> Any:
-        lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise ContentError(f"{source}:{key_node.start_mark.line + 1}: a mapping key must be a plain value")
-                key = scalars.construct_object(key_node)
-                if key in out:
-                    raise ContentError(f"{source}:{key_node.start_mark.line + 1}: {_field((*path, key))}: repeated key")
-                key_path = (*path, key)
-                lines[key_path] = key_node.start_mark.line + 1
-                out[key] = build(value_node, key_path)
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return scalars.construct_object(node)
-
-    return build(root, ()), lines
-
-
-def _field(path: Iterable[object]) -> str:
-    return field_path(path, "(top level)")
-
-
-def _line(lines: dict[_Path, int], path: Iterable[str | int]) -> int:
-    """The line of ``path``, or of its longest prefix found in the file (a missing field: its parent)."""
-    path = tuple(path)
-    for end in range(len(path), -1, -1):
-        if path[:end] in lines:
-            return lines[path[:end]]
-    return 1
-
-
-def _check_stage(stage: _StageFields, path: _Path, source: str, lines: dict[_Path, int]) -> None:
+def _check_stage(stage: _StageFields, path: tuple[str | int, ...], source: str, lines: Lines) -> None:
     for family, items in stage.families.items():
         where = (*path, "families", family)
         if not family.startswith(f"{stage.name}."):
             raise ContentError(
-                f"{source}:{_line(lines, where)}: {_field(where)}: family id must start with {stage.name + '.'!r}"
+                f"{source}:{line_of(lines, where)}: {field_name(where)}: family id must start with {stage.name + '.'!r}"
             )
         for i, template in enumerate(items):
             try:
                 list(string.Formatter().parse(template))
             except ValueError as exc:
+                at = (*where, i)
                 raise ContentError(
-                    f"{source}:{_line(lines, (*where, i))}: {_field((*where, i))}: bad {{slot}} in template: {exc}"
+                    f"{source}:{line_of(lines, at)}: {field_name(at)}: bad {{slot}} in template: {exc}"
                 ) from None
 
 
 def _read_file(text: str, source: str) -> tuple[list[Stage], Scenario | None, list[tuple[str, str, int]]]:
     """Stages and scenario of one file, checked, and the line each stage and family is defined on."""
-    data, lines = _parse(text, source)
-    try:
-        content = _ContentFile.model_validate(data)
-    except ValidationError as exc:
-        problems = [
-            f"{source}:{_line(lines, err['loc'])}: {_field(err['loc'])}: {err['msg']}" for err in exc.errors()[:10]
-        ]
-        raise ContentError("\n".join(problems)) from None
+    content, lines = read_checked(text, source, _ContentFile)
     where: list[tuple[str, str, int]] = []  # (kind, name, line) of every stage, family and scenario
     base: tuple[str, ...]
     if content.stages is not None:
@@ -240,8 +178,8 @@ def _read_file(text: str, source: str) -> tuple[list[Stage], Scenario | None, li
     stages = []
     for i, stage in enumerate(fields):
         _check_stage(stage, (*base, i), source, lines)
-        where.append(("stage", stage.name, _line(lines, (*base, i))))
-        where += [("family id", f, _line(lines, (*base, i, "families", f))) for f in stage.families]
+        where.append(("stage", stage.name, line_of(lines, (*base, i))))
+        where += [("family id", f, line_of(lines, (*base, i, "families", f))) for f in stage.families]
         stages.append(Stage(stage.name, stage.role, {f: list(t) for f, t in stage.families.items()}))
     scenario = None
     if content.scenario is not None:
@@ -250,7 +188,9 @@ def _read_file(text: str, source: str) -> tuple[list[Stage], Scenario | None, li
         for i, name in enumerate(sc.optional):
             if name not in beats:
                 path = ("scenario", "optional", i)
-                raise ContentError(f"{source}:{_line(lines, path)}: {_field(path)}: {name!r} is not one of the beats")
+                raise ContentError(
+                    f"{source}:{line_of(lines, path)}: {field_name(path)}: {name!r} is not one of the beats"
+                )
         scenario = Scenario(
             name=sc.name,
             description=sc.description,
@@ -260,7 +200,7 @@ def _read_file(text: str, source: str) -> tuple[list[Stage], Scenario | None, li
             optional=frozenset(sc.optional),
             minor_roles=frozenset(sc.minor_roles),
         )
-        where.append(("scenario", sc.name, _line(lines, ("scenario", "name"))))
+        where.append(("scenario", sc.name, line_of(lines, ("scenario", "name"))))
     return stages, scenario, where
 
 

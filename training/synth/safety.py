@@ -2,15 +2,22 @@
 
 The synthetic data describes grooming and extortion only through tactics (age probing, flattery,
 gifts, secrecy, isolation, private apps, private photo requests, meeting offline, threats to share
-images unless paid). Sexually explicit words, nudity and body parts are refused outright; the list is
-deliberately broad (Thai, romanized Thai and English) so that a new template cannot slip one in.
+images unless paid). Sexually explicit words, nudity and body parts are refused outright. The list is
+data (``explicit_terms.yaml`` next to this file), deliberately broad (Thai, romanized Thai and English)
+so that a new template cannot slip one in.
 """
 
 from __future__ import annotations
 
 import re
+from importlib import resources
+from typing import Annotated
 
-__all__ = ["CONTENT_RULE", "EXPLICIT_TERMS", "find_explicit"]
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from grooming_detect_training.synth.yamlfile import read_checked
+
+__all__ = ["CONTENT_RULE", "EXPLICIT_TERMS", "find_explicit", "read_terms"]
 
 CONTENT_RULE = (
     "Synthetic conversations describe grooming and sextortion only through documented tactics "
@@ -19,72 +26,37 @@ CONTENT_RULE = (
     "explicit text and no real people; every message is checked against a list of explicit terms."
 )
 
-EXPLICIT_TERMS: tuple[str, ...] = (
-    # Thai
-    "เปลือย",
-    "โป๊",
-    "นู้ด",
-    "นูด",
-    "เซ็กส์",
-    "เซ็กซ์",
-    "เซกส์",
-    "ร่วมเพศ",
-    "มีอะไรกัน",
-    "ถอดเสื้อ",
-    "ถอดผ้า",
-    "ถอดกางเกง",
-    "แก้ผ้า",
-    "ล่อนจ้อน",
-    "หน้าอก",
-    "เต้านม",
-    "จู๋",
-    "จิ๋ม",
-    "หี",
-    "ควย",
-    "อวัยวะเพศ",
-    "ของสงวน",
-    "ชุดชั้นใน",
-    "กางเกงใน",
-    "ยกทรง",
-    "ช่วยตัวเอง",
-    "สำเร็จความใคร่",
-    "ลามก",
-    "อนาจาร",
-    "xxx",
-    "ใต้ร่มผ้า",
-    "ขึ้นเตียง",
-    "อึ๊บ",
-    "เย็ด",
-    # English and romanized
-    "nude",
-    "nudes",
-    "naked",
-    "sex",
-    "sexy",
-    "porn",
-    "boob",
-    "breast",
-    "nipple",
-    "penis",
-    "vagina",
-    "underwear",
-    "bra ",
-    "lingerie",
-    "horny",
-    "erotic",
-    "masturbat",
-    "genital",
-    "topless",
-    "onlyfans",
-)
 
-_BOUNDARY_LATIN = {"sex", "sexy", "bra ", "nude", "nudes", "naked", "boob", "porn"}
-_THAI_WORD_EXCEPTIONS = {
-    # Thai substrings that occur inside ordinary words (หีบ, a chest; หนูดู, "I look", where หนู is
-    # the child's own pronoun): the pattern skips them.
-    "หี": r"หี(?!บ)",
-    "นูด": r"(?<!ห)นูด",
-}
+class _Terms(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    terms: Annotated[list[Annotated[str, StringConstraints(min_length=2)]], Field(min_length=1)]
+    word_boundary: list[str]
+    exceptions: dict[str, str]
+
+    @model_validator(mode="after")
+    def _known(self) -> _Terms:
+        unknown = sorted((set(self.word_boundary) | set(self.exceptions)) - set(self.terms))
+        if unknown:
+            raise ValueError(f"word_boundary and exceptions may name only listed terms, not {unknown}")
+        return self
+
+
+def read_terms(text: str | None = None, source: str = "explicit_terms.yaml") -> _Terms:
+    """The shipped ``explicit_terms.yaml`` (or ``text``), checked; raises ``ContentError`` naming line and field."""
+    if text is None:
+        entry = resources.files("grooming_detect_training.synth") / "explicit_terms.yaml"
+        text, source = entry.read_text(encoding="utf-8"), str(entry)
+    terms, _ = read_checked(text, source, _Terms)
+    for pattern in terms.exceptions.values():
+        re.compile(pattern)
+    return terms
+
+
+_TERMS = read_terms()
+EXPLICIT_TERMS: tuple[str, ...] = tuple(_TERMS.terms)
+_BOUNDARY_LATIN = frozenset(_TERMS.word_boundary)
+_THAI_WORD_EXCEPTIONS = dict(_TERMS.exceptions)
 
 
 def _pattern(term: str) -> str:
