@@ -7,7 +7,12 @@ Run ``python benchmarks/bench_scoring.py [--model models/default] [--repeats 15]
 - library: ``RiskScorer.score`` on the whole transcript (spans off, then on), and with the lexical tactic
   tagger taken out (``library_vs_no_tagger``: its share of the cost);
 - streaming: a session fed one message at a time (cost per new message), against encoding one message;
-- HTTP: ``POST /v1/moderate`` over a real uvicorn socket on 127.0.0.1.
+- HTTP: ``POST /v1/moderate`` over a real uvicorn socket on 127.0.0.1;
+- backends: ``score_batch`` of 32 transcripts (640 messages, spans off) on each encoder runtime
+  (``torch``, ``onnx``, ``onnx-int8``), as ratios to torch, and the peak memory of a fresh process that
+  loads the model on that backend and scores the batch.
+
+The scorer of the other rows runs the default backend (``grooming_detect.backends``).
 
 Figures are messages per second and p50 / p95 latency per transcript, reported as ratios to the naive baseline.
 """
@@ -15,11 +20,15 @@ Figures are messages per second and p50 / p95 latency per transcript, reported a
 from __future__ import annotations
 
 import argparse
+import json
 import socket
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -78,6 +87,52 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+_PEAK_RSS = """
+import json, re, sys
+from grooming_detect.scorer import RiskScorer
+sys.path.insert(0, sys.argv[3])
+from bench_scoring import _batch
+scorer = RiskScorer.from_pretrained(sys.argv[1] or None, backend=sys.argv[2])
+scorer.score_batch(_batch(), return_spans=False)
+# VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over from the forking parent across exec
+status = open("/proc/self/status", encoding="ascii").read()
+print(json.dumps(int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) / 1024))
+"""
+
+
+def _batch(n: int = 32) -> list[Transcript]:
+    """``n`` transcripts of 20 messages, each its own rotation of the lines (no two batches alike)."""
+    return [
+        Transcript(
+            id=f"b{k}", messages=[Message(sender=f"u{i % 2}", text=LINES[(i + k) % len(LINES)]) for i in range(20)]
+        )
+        for k in range(n)
+    ]
+
+
+def _backends(model: str | None, repeats: int) -> dict[str, float]:
+    from grooming_detect.backends import BACKENDS
+
+    out: dict[str, float] = {}
+    batch = _batch()
+    n = sum(len(t.messages) for t in batch)
+    for backend in BACKENDS:
+        scorer = RiskScorer.from_pretrained(model, backend=backend)  # builds the ONNX artifact once if missing
+        seconds = _time(lambda s=scorer: s.score_batch(batch, return_spans=False), max(3, repeats // 3))
+        out[f"batch_{backend}_msgs_per_s"] = n / statistics.median(seconds)
+        del scorer
+        peak = subprocess.run(
+            [sys.executable, "-c", _PEAK_RSS, model or "", backend, str(Path(__file__).resolve().parent)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        out[f"batch_{backend}_peak_rss_mb"] = json.loads(peak.stdout.strip().splitlines()[-1])
+    for backend in BACKENDS:
+        out[f"batch_{backend}_vs_torch"] = out[f"batch_{backend}_msgs_per_s"] / out["batch_torch_msgs_per_s"]
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default=None, help="model folder or URI (default: models/default)")
@@ -134,7 +189,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
     server.should_exit = True
     thread.join(timeout=10)
 
+    results |= _backends(args.model, args.repeats)
     base = results["naive_pipeline_msgs_per_s"]
+    results |= {
+        f"batch_{b}_speedup_vs_naive": results[f"batch_{b}_msgs_per_s"] / base for b in ("torch", "onnx", "onnx-int8")
+    }
     for name in ("library", "library_spans", "streaming", "http"):
         results[f"{name}_speedup_vs_naive"] = results[f"{name}_msgs_per_s"] / base
     width = max(map(len, results))

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from grooming_detect.backends import BACKEND_ENV, BACKENDS, DEFAULT_BACKEND
+
 __all__ = ["gate", "register_evaluate"]
 
 
@@ -16,7 +18,7 @@ def _evaluate_model(model: str, args: argparse.Namespace, out_dir: Path | None, 
     from grooming_detect_evaluation.tracking import record_evaluation, resolve_alias
 
     uri = resolve_alias(model, args.name)
-    scorer = RiskScorer.from_pretrained(uri)
+    scorer = RiskScorer.from_pretrained(uri, backend=args.backend)
     evaluators = build_evaluators(
         args.suite or ["all"],
         data_dir=args.data_dir,
@@ -93,6 +95,12 @@ def add_gate_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tol-bias", type=float, default=0.02, help="allowed worsening of a bias figure")
     p.add_argument("--tol-recall", type=float, default=0.02, help="allowed fall of a category's recall")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=None,
+        help=f"encoder runtime (default: ${BACKEND_ENV}, else {DEFAULT_BACKEND}); the report names it",
+    )
 
 
 def register_evaluate(sub: argparse._SubParsersAction) -> None:

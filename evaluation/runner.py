@@ -132,7 +132,13 @@ def run_evaluation(
     """Run every evaluator on the scorer; returns all figures and each suite's primary metric and artifacts."""
     start = time.perf_counter()
     result = EvaluationResult(
-        model={"name": scorer.name, "version": scorer.version, "uri": model_uri, "thresholds": scorer.thresholds},
+        model={
+            "name": scorer.name,
+            "version": scorer.version,
+            "uri": model_uri,
+            "backend": scorer.backend,
+            "thresholds": scorer.thresholds,
+        },
         figures={},
         suites={},
     )

@@ -63,7 +63,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if not items:
         print(f"{args.input}: the file held no transcripts; nothing scored", file=sys.stderr)
         return 1
-    scorer = RiskScorer.from_pretrained(args.model)
+    scorer = RiskScorer.from_pretrained(args.model, backend=args.backend)
     thresholds = scorer.resolve_thresholds(_parse_thresholds(args.threshold))
     errors = [item for _, item in items if isinstance(item, LineError)]
     for error in errors:
@@ -80,7 +80,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
         bar = tqdm(total=len(transcripts), unit="conv", desc="score", file=sys.stderr, disable=args.quiet)
         for start in range(0, len(transcripts), args.batch_size):
             chunk = [t for _, t in transcripts[start : start + args.batch_size]]
-            for result in scorer.score_batch(chunk, thresholds=thresholds, return_spans=not args.no_spans):
+            for result in scorer.score_batch(chunk, thresholds=thresholds, return_spans=args.spans):
                 out.write(result.model_dump_json() + "\n")
                 flagged += result.flagged
             bar.update(len(chunk))
@@ -111,8 +111,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
             break
     if found is None:
         raise ValueError("no such transcript in the file (give --id or --line)")
-    scorer = RiskScorer.from_pretrained(args.model)
-    result = scorer.score(found, thresholds=_parse_thresholds(args.threshold))
+    scorer = RiskScorer.from_pretrained(args.model, backend=args.backend)
+    result = scorer.score(found, thresholds=_parse_thresholds(args.threshold), return_spans=True)
     sys.stdout.write(render_explanation(found, result, color=sys.stdout.isatty() and not args.no_color))
     return 0
 
@@ -126,11 +126,24 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     overrides: dict[str, Any] = {"open_mode": True} if args.open else {}
     if args.model:
         overrides["model"] = args.model
+    if args.backend:
+        overrides["backend"] = args.backend
     settings = Settings(**overrides)
     host = args.host or settings.host
     port = args.port or settings.port
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
     return 0
+
+
+def _add_backend(p: argparse.ArgumentParser) -> None:
+    from grooming_detect.backends import BACKEND_ENV, BACKENDS, DEFAULT_BACKEND
+
+    p.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=None,
+        help=f"encoder runtime (default: ${BACKEND_ENV}, else {DEFAULT_BACKEND}; torch is the reference)",
+    )
 
 
 def _add_builtin(sub: argparse._SubParsersAction) -> None:
@@ -147,9 +160,11 @@ def _add_builtin(sub: argparse._SubParsersAction) -> None:
     p.add_argument("input", help="JSON Lines file, one transcript per line")
     p.add_argument("-o", "--output", default="-", help="output JSON Lines file (default: stdout)")
     p.add_argument("--model", default=None, help="model folder or MLflow URI (default: models/default)")
+    _add_backend(p)
     p.add_argument("--threshold", action="append", default=[], metavar="CATEGORY=VALUE")
     p.add_argument("--skip-invalid", action="store_true", help="skip bad lines instead of refusing the file")
-    p.add_argument("--no-spans", action="store_true", help="do not compute highlighted spans (faster)")
+    p.add_argument("--spans", action="store_true", help="compute highlighted spans (several times slower)")
+    p.add_argument("--no-spans", action="store_true", help="no spans (the default now; kept for old scripts)")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_score)
@@ -159,6 +174,7 @@ def _add_builtin(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--id", help="transcript id (default: the one on --line)")
     p.add_argument("--line", type=int, default=1, help="line number of the transcript (default 1)")
     p.add_argument("--model", default=None)
+    _add_backend(p)
     p.add_argument("--threshold", action="append", default=[], metavar="CATEGORY=VALUE")
     p.add_argument("--no-color", action="store_true")
     p.set_defaults(func=_cmd_explain)
@@ -167,6 +183,7 @@ def _add_builtin(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 8000)")
     p.add_argument("--model", default=None, help="model folder or MLflow URI (default: models/default)")
+    _add_backend(p)
     p.add_argument("--open", action="store_true", help="open mode: no API key needed (local trials only)")
     p.set_defaults(func=_cmd_serve)
 

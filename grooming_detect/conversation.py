@@ -85,9 +85,7 @@ class ConversationStep:
         raw = logits[0].double().numpy()
         return raw, so_far(raw, self.aggregate, running), state
 
-    def variants(
-        self, vectors: torch.Tensor, speaker: int, role: int, hidden: torch.Tensor | None
-    ) -> np.ndarray:
+    def variants(self, vectors: torch.Tensor, speaker: int, role: int, hidden: torch.Tensor | None) -> np.ndarray:
         """Logits (N, C) of N alternative texts of one message (N, D), each read in the same state before it:
         how a message's wording moves the risk (highlighted spans)."""
         n = len(vectors)

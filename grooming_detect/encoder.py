@@ -157,6 +157,18 @@ class MessageEncoder(nn.Module):
     def dim(self) -> int:
         return int(self.model.config.hidden_size)
 
+    @property
+    def backend(self) -> str:
+        """The runtime that encodes: ``torch`` here, an ONNX Runtime variant in ``encoder_onnx``."""
+        return "torch"
+
+    def _device(self) -> torch.device:
+        return next(self.model.parameters()).device
+
+    def _pooled(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """One padded batch of windows -> their mean-pooled states (B, dim): the one step a backend swaps."""
+        return mean_pool(self.model(input_ids=ids, attention_mask=mask).last_hidden_state, mask)
+
     def windows(self, texts: Sequence[str]) -> tuple[list[list[int]], list[int]]:
         """Token windows (with specials and prefix) and the message each window belongs to."""
         body = self.max_length - 2 - len(self._prefix_ids)
@@ -181,7 +193,7 @@ class MessageEncoder(nn.Module):
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))  # little padding per batch
         pad_id = self.tokenizer.pad_token_id
         pooled = [torch.empty(0)] * len(windows)
-        device = next(self.model.parameters()).device
+        device = self._device()
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
             width = max(len(windows[i]) for i in idx)
@@ -191,8 +203,7 @@ class MessageEncoder(nn.Module):
                 ids[row, : len(windows[i])] = torch.tensor(windows[i])
                 mask[row, : len(windows[i])] = 1
             ids, mask = ids.to(device), mask.to(device)
-            states = self.model(input_ids=ids, attention_mask=mask).last_hidden_state
-            for row, vec in zip(idx, mean_pool(states, mask), strict=True):
+            for row, vec in zip(idx, self._pooled(ids, mask), strict=True):
                 pooled[row] = vec
         weights = torch.tensor([float(len(w)) for w in windows], device=device)
         out = torch.zeros((len(texts), self.dim), device=device)

@@ -371,7 +371,7 @@ def _is_complete(target: Path, source_sha: str, *, full: bool) -> bool:
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def file_lock(path: Path) -> Iterator[None]:
     """Exclusive inter-process lock, so concurrent first runs build the cache once."""
     with path.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -412,7 +412,7 @@ def ensure_encoder(cache_dir: Path | None = None, *, verify: bool = True, source
     if _is_complete(target, source_sha, full=verify):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(target.parent / f".{target.name}.lock"):
+    with file_lock(target.parent / f".{target.name}.lock"):
         if not _is_complete(target, source_sha, full=verify):  # another process may have just built it
             _build_atomically(source, source_sha, target)
     return target

@@ -90,9 +90,7 @@ class LexicalTagger:
         """Normalized message texts (``grooming_detect.normalize.normalize_all``) -> (N, K) probabilities."""
         logits = np.tile(self.intercept.astype(np.float64), (len(normalized), 1))
         for row, text in enumerate(normalized):
-            counts = Counter(
-                self.vocabulary[g] for g in char_ngrams(text, *self.ngram_range) if g in self.vocabulary
-            )
+            counts = Counter(self.vocabulary[g] for g in char_ngrams(text, *self.ngram_range) if g in self.vocabulary)
             if not counts:
                 continue
             index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))

@@ -23,9 +23,19 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
+from transformers import AutoTokenizer
 
+from grooming_detect.backends import resolve_backend
 from grooming_detect.conversation import so_far
-from grooming_detect.encoder import ENCODER_NAME, HIDDEN_SIZE, MessageEncoder, load_encoder, quiet_loading
+from grooming_detect.encoder import (
+    ENCODER_NAME,
+    HIDDEN_SIZE,
+    MessageEncoder,
+    ensure_encoder,
+    load_encoder,
+    quiet_loading,
+)
+from grooming_detect.encoder_onnx import OnnxMessageEncoder, artifact_inputs, ensure_artifact
 from grooming_detect.lexical import TAGGER_FILES, LexicalTagger
 from grooming_detect.scores import CATEGORIES
 from grooming_detect.tactics import ROLE_INDEX
@@ -269,27 +279,37 @@ class RiskModel(nn.Module):
         return path
 
     @classmethod
-    def load(cls, path: str | Path, cache_dir: Path | None = None) -> RiskModel:
-        """Load a saved folder (safetensors and JSON only; nothing is unpickled)."""
+    def load(cls, path: str | Path, cache_dir: Path | None = None, backend: str = "torch") -> RiskModel:
+        """Load a saved folder (safetensors and JSON only; nothing is unpickled).
+
+        ``backend`` picks the encoder's runtime (``grooming_detect.encoder_onnx``): ``torch``, or ``onnx`` /
+        ``onnx-int8``, built once from this folder's weights and cached; a cached build loads without the
+        torch weights.
+        """
         path = Path(path)
         if not (path / "config.json").is_file():
             raise FileNotFoundError(f"no model at {path} (config.json missing)")
         config = ModelConfig.from_dict(json.loads((path / "config.json").read_text(encoding="utf-8")))
         if config.format_version > FORMAT_VERSION:
             raise ValueError(f"model format {config.format_version} is newer than this library supports")
-        base, tokenizer = load_encoder(cache_dir, verify=False)
-        if config.finetune == "lora":
-            from peft import PeftModel
-
+        encoder: MessageEncoder
+        if backend == "torch":
+            base, tokenizer = cls._tuned_encoder(path, config, cache_dir)
+            encoder = MessageEncoder(base, tokenizer, config.max_length)
+        else:
+            variant = resolve_backend(backend)
+            encoder_dir = ensure_encoder(cache_dir, verify=False)
+            tuned = {"lora": sorted((path / "adapter").glob("*")), "full": [path / "encoder.safetensors"]}
+            inputs = artifact_inputs(encoder_dir, tuned.get(config.finetune, []), variant)
+            artifact = ensure_artifact(inputs, lambda: cls._tuned_encoder(path, config, cache_dir)[0], cache_dir)
             with quiet_loading():
-                base = PeftModel.from_pretrained(base, str(path / "adapter")).merge_and_unload()
-        elif config.finetune == "full":
-            base.load_state_dict(load_file(str(path / "encoder.safetensors")))
+                tokenizer = AutoTokenizer.from_pretrained(encoder_dir)
+            encoder = OnnxMessageEncoder(artifact, tokenizer, config.max_length, HIDDEN_SIZE, variant)
         head = build_head(config)
         head.load_state_dict(load_file(str(path / "head.safetensors")))
         model = cls(
             config,
-            MessageEncoder(base, tokenizer, config.max_length),
+            encoder,
             head,
             calibration=_read_json(path / "calibration.json"),
             thresholds=_read_json(path / "thresholds.json"),
@@ -298,6 +318,19 @@ class RiskModel(nn.Module):
         )
         model.path = path
         return model.eval()
+
+    @staticmethod
+    def _tuned_encoder(path: Path, config: ModelConfig, cache_dir: Path | None) -> tuple[nn.Module, Any]:
+        """The base encoder with this folder's tuning applied (LoRA merged in, or the full weights)."""
+        base, tokenizer = load_encoder(cache_dir, verify=False)
+        if config.finetune == "lora":
+            from peft import PeftModel
+
+            with quiet_loading():
+                base = PeftModel.from_pretrained(base, str(path / "adapter")).merge_and_unload()
+        elif config.finetune == "full":
+            base.load_state_dict(load_file(str(path / "encoder.safetensors")))
+        return base, tokenizer
 
 
 def _write_json(path: Path, data: Any) -> None:

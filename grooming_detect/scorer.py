@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from grooming_detect.backends import resolve_backend
 from grooming_detect.conversation import ConversationStep, speaker_slots
 from grooming_detect.explain import explain_message
 from grooming_detect.model import RiskModel
@@ -92,9 +93,23 @@ class RiskScorer:
         self._step = ConversationStep(model.head, model.config.speaker_slots, model.config.aggregate)
 
     @classmethod
-    def from_pretrained(cls, path_or_uri: str | os.PathLike[str] | None = None) -> RiskScorer:
-        """Load ``models/default``, any saved folder, or ``models:/grooming-detect@champion`` from MLflow."""
-        return cls(RiskModel.load(resolve_model_path(path_or_uri)))
+    def from_pretrained(
+        cls, path_or_uri: str | os.PathLike[str] | None = None, *, backend: str | None = None
+    ) -> RiskScorer:
+        """Load ``models/default``, any saved folder, or ``models:/grooming-detect@champion`` from MLflow.
+
+        ``backend`` is the encoder's runtime: ``onnx`` (the default: fp32, torch's figures at about twice
+        its speed), ``onnx-int8`` (faster; scores vary slightly with batch neighbours, see
+        ``grooming_detect.backends``) or ``torch`` (the reference, and what training uses); unset,
+        ``$GROOMING_DETECT_BACKEND`` decides. An ONNX backend is built from the model's weights on first
+        use and cached (``grooming_detect.encoder_onnx``).
+        """
+        return cls(RiskModel.load(resolve_model_path(path_or_uri), backend=resolve_backend(backend)))
+
+    @property
+    def backend(self) -> str:
+        """The encoder's runtime (``onnx-int8``, ``onnx`` or ``torch``), reported beside the model version."""
+        return self.model.encoder.backend
 
     @property
     def name(self) -> str:
@@ -199,9 +214,7 @@ class RiskScorer:
                 )
             )
 
-    def _variant_reader(
-        self, slot: int, role: int, previous: torch.Tensor | None
-    ) -> Callable[[list[str]], np.ndarray]:
+    def _variant_reader(self, slot: int, role: int, previous: torch.Tensor | None) -> Callable[[list[str]], np.ndarray]:
         """Step risk of variant texts of one message, each read in the conversation state before it (spans)."""
 
         def read(texts: list[str]) -> np.ndarray:
@@ -242,7 +255,7 @@ class RiskScorer:
         transcript: Transcript,
         *,
         thresholds: Mapping[str, float] | None = None,
-        return_spans: bool = True,
+        return_spans: bool = False,
     ) -> TranscriptScore:
         """Score a whole transcript: per-message risk so far, first alert, spans."""
         return self.score_batch([transcript], thresholds=thresholds, return_spans=return_spans)[0]
@@ -252,7 +265,7 @@ class RiskScorer:
         transcripts: Iterable[Transcript],
         *,
         thresholds: Mapping[str, float] | None = None,
-        return_spans: bool = True,
+        return_spans: bool = False,
     ) -> list[TranscriptScore]:
         """Score many transcripts, encoding their messages together for speed."""
         transcripts = list(transcripts)
@@ -274,7 +287,7 @@ class RiskScorer:
         conversation_id: str | None = None,
         *,
         thresholds: Mapping[str, float] | None = None,
-        return_spans: bool = True,
+        return_spans: bool = False,
     ) -> ScoringSession:
         """A session that takes messages one at a time; its scores equal :meth:`score` on the same messages."""
         return ScoringSession(self, conversation_id, self.resolve_thresholds(thresholds), return_spans)

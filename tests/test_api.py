@@ -43,6 +43,7 @@ def test_health_ready_and_models(client: TestClient, scorer) -> None:
     assert client.get("/readyz").json()["status"] == "ready"
     info = client.get("/v1/models", headers=HEADERS).json()["models"][0]
     assert info["name"] == scorer.name and info["version"] == scorer.version
+    assert info["backend"] == scorer.backend == "onnx"  # the default runtime, said where clients can read it
     assert info["categories"] == ["grooming", "sextortion"]
     assert set(info["thresholds"]) == {"grooming", "sextortion"}
 
@@ -74,6 +75,15 @@ def test_caller_thresholds_and_no_spans(client: TestClient, benign_transcript) -
     result = client.post("/v1/moderate", json=body, headers=HEADERS).json()["results"][0]
     assert result["categories"]["grooming"] is True and result["thresholds"]["grooming"] == 0.0
     assert all(m["spans"] == [] for m in result["messages"])
+
+
+def test_spans_only_when_asked(client: TestClient, grooming_transcript) -> None:
+    body = _body([grooming_transcript])
+    assert "return_spans" not in body
+    plain = client.post("/v1/moderate", json=body, headers=HEADERS).json()["results"][0]
+    assert plain["flagged"] and all(m["spans"] == [] for m in plain["messages"])
+    asked = client.post("/v1/moderate", json=_body([grooming_transcript], return_spans=True), headers=HEADERS)
+    assert any(m["spans"] for m in asked.json()["results"][0]["messages"])
 
 
 @pytest.mark.parametrize("headers", [{}, {"X-API-Key": "wrong"}, {"X-API-Key": ""}])

@@ -66,7 +66,11 @@ def test_score_file_reports_bad_lines_and_can_skip_them(
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["t-grooming", "t-benign"]
     assert rows[0]["flagged"] and not rows[1]["flagged"]
+    assert all(m["spans"] == [] for r in rows for m in r["messages"])  # spans are opt-in (--spans)
     assert "scored 2 transcript(s), 1 flagged; skipped 1 invalid line(s)" in capsys.readouterr().err
+    assert main(["score", str(src), "-o", str(out), "--quiet", "--skip-invalid", "--spans", "--backend", "torch"]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert any(m["spans"] for m in rows[0]["messages"])
 
 
 def test_explain_prints_scores_and_spans(tmp_path: Path, capsys, grooming_transcript) -> None:

@@ -66,8 +66,8 @@ def test_caller_thresholds(scorer: RiskScorer, benign_transcript: Transcript) ->
 
 def test_stream_equals_batch(scorer, grooming_transcript, sextortion_transcript, benign_transcript) -> None:
     for transcript in (grooming_transcript, sextortion_transcript, benign_transcript):
-        whole = scorer.score(transcript)
-        session = scorer.stream(transcript.id)
+        whole = scorer.score(transcript, return_spans=True)
+        session = scorer.stream(transcript.id, return_spans=True)
         for message in transcript.messages[:2]:
             session.add(message)
         streamed = session.add(transcript.messages[2:])
@@ -83,7 +83,7 @@ def test_stream_equals_batch(scorer, grooming_transcript, sextortion_transcript,
 def test_removing_the_top_span_lowers_the_message_score(scorer, grooming_transcript, sextortion_transcript) -> None:
     checked = 0
     for transcript in (grooming_transcript, sextortion_transcript):
-        result = scorer.score(transcript)
+        result = scorer.score(transcript, return_spans=True)
         for message_score in result.messages:
             if not message_score.spans:
                 continue
@@ -102,10 +102,19 @@ def test_removing_the_top_span_lowers_the_message_score(scorer, grooming_transcr
     assert checked >= 2
 
 
+def test_spans_are_opt_in(scorer: RiskScorer, grooming_transcript: Transcript) -> None:
+    """Issue 14: spans cost several encodings per message, so the library computes them only when asked."""
+    plain = scorer.score(grooming_transcript)
+    assert plain.flagged and all(m.spans == [] for m in plain.messages)
+    assert any(m.spans for m in scorer.score(grooming_transcript, return_spans=True).messages)
+    assert all(m.spans == [] for m in scorer.score_batch([grooming_transcript])[0].messages)
+    assert all(m.spans == [] for m in scorer.stream("s").add(grooming_transcript.messages).messages)
+
+
 def test_spans_point_into_the_original_text(scorer: RiskScorer) -> None:
     text = "ส่ ง รู ป ส่ ว น ตั ว มาให้พี่ดูหน่อย อย่าบอกใครนะ"
     t = Transcript(id="obf", messages=[Message(sender="a", text="อายุเท่าไหร่"), Message(sender="a", text=text)])
-    result = scorer.score(t, thresholds={"grooming": 0.01, "sextortion": 0.01})
+    result = scorer.score(t, thresholds={"grooming": 0.01, "sextortion": 0.01}, return_spans=True)
     spans = result.messages[1].spans
     assert spans
     for span in spans:

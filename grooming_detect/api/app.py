@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request, status
@@ -102,11 +103,13 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
             raise RuntimeError("no API keys configured: set GROOMING_DETECT_API_KEYS, or use open mode for trials")
         if settings.open_mode:
             log_event("open mode: requests are accepted without an API key; for local trials only", logging.WARNING)
-        app.state.scorer = scorer or await run_in_threadpool(RiskScorer.from_pretrained, settings.model)
+        app.state.scorer = scorer or await run_in_threadpool(
+            partial(RiskScorer.from_pretrained, settings.model, backend=settings.backend)
+        )
         app.state.feedback = FeedbackStore(settings.feedback_url)
         app.state.streams = ConversationStore(settings.stream_max_conversations, settings.stream_ttl_seconds)
         app.state.ready = True
-        log_event("ready", model_version=app.state.scorer.version)
+        log_event("ready", model_version=app.state.scorer.version, backend=app.state.scorer.backend)
         try:
             yield
         finally:

@@ -20,6 +20,7 @@ _FIELDS = (
     "messages",
     "flagged",
     "model_version",
+    "backend",
     "conversations",
 )
 

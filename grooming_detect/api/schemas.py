@@ -36,7 +36,7 @@ class ModerateRequest(BaseModel):
 
     transcripts: list[Transcript] = Field(min_length=1, description="1 to 256 transcripts (server limit).")
     thresholds: dict[str, float] | None = Field(None, description="Per-category thresholds between 0 and 1.")
-    return_spans: bool = Field(True, description="Compute highlighted spans (slower).")
+    return_spans: bool = Field(False, description="Compute highlighted spans (several times slower; off by default).")
 
 
 _PER_ANSWER = ("model", "model_version")
@@ -74,7 +74,7 @@ class StreamRequest(BaseModel):
     thresholds: dict[str, float] | None = Field(
         None, description="Thresholds for this conversation; only read when it starts."
     )
-    return_spans: bool = True
+    return_spans: bool = False
 
 
 class FeedbackIn(BaseModel):
@@ -112,6 +112,7 @@ class FeedbackOut(BaseModel):
 class ModelInfo(BaseModel):
     name: str
     version: str
+    backend: str = Field(description="The encoder runtime the server scores with: onnx, onnx-int8 or torch.")
     categories: list[str]
     thresholds: dict[str, float]
     card_summary: str | None = Field(None, description="The model card's opening lines.")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from grooming_detect.backends import Backend
+
 __all__ = ["Settings"]
 
 
@@ -14,6 +16,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GROOMING_DETECT_", env_file=".env", extra="ignore")
 
     model: str = Field("default", description="Model folder, MLflow URI (models:/grooming-detect@champion) or default.")
+    backend: Backend | None = Field(
+        None, description="Encoder runtime: onnx (the default), onnx-int8 (faster) or torch (the reference)."
+    )
     api_keys: list[SecretStr] = Field(default_factory=list, description="Accepted X-API-Key values.")
     open_mode: bool = Field(False, description="Accept requests without an API key (local trials only).")
     host: str = "127.0.0.1"

@@ -52,6 +52,7 @@ async def models(request: Request) -> dict[str, list[ModelInfo]]:
     info = ModelInfo(
         name=scorer.name,
         version=scorer.version,
+        backend=scorer.backend,
         categories=list(scorer.categories),
         thresholds=scorer.thresholds,
         card_summary=_card_summary(scorer),
