@@ -10,13 +10,14 @@ what the moderator sees, obfuscation and all.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from grooming_detect.normalize import normalize_text
+from grooming_detect.normalize import NormalizedText, normalize_text
 from grooming_detect.scores import Span
 
-__all__ = ["MAX_WORDS", "TOP_SPANS", "ReadVariants", "explain_message"]
+__all__ = ["MAX_WORDS", "TOP_SPANS", "ReadMany", "ReadVariants", "explain_message", "explain_messages"]
 
 ReadVariants = Callable[[list[str]], np.ndarray]
 """Variant texts of one message -> their step risk (n, categories), each read in the same conversation state.
@@ -39,6 +40,74 @@ def _words(normalized: str) -> list[tuple[int, int]]:
     return spans
 
 
+ReadMany = Callable[[list[tuple[int, list[str]]]], list[np.ndarray]]
+"""Groups ``(message index, variant texts)`` -> each group's step risk, in one encoder call for all of them."""
+
+
+@dataclass
+class _Plan:
+    index: int
+    norm: NormalizedText
+    words: list[tuple[int, int]]
+    hot: list[int]
+    step: np.ndarray
+    merged: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+def _plan(
+    index: int, categories: Sequence[str], text: str, step: np.ndarray, thresholds: Mapping[str, float]
+) -> _Plan | None:
+    hot = [j for j, c in enumerate(categories) if step[j] >= thresholds[c] / 2]
+    if not hot or not text.strip():
+        return None
+    norm = normalize_text(text)
+    words = _words(norm.text)[:MAX_WORDS]
+    return _Plan(index, norm, words, hot, step) if words else None
+
+
+def _without(text: str, cuts: Sequence[tuple[int, int]]) -> list[str]:
+    return [text[:b] + text[e:] for b, e in cuts]
+
+
+def explain_messages(
+    read: ReadMany,
+    categories: Sequence[str],
+    items: Sequence[tuple[int, str, np.ndarray]],
+    thresholds: Mapping[str, float],
+) -> dict[int, list[Span]]:
+    """Spans of many messages, ``(index, text, step risk)`` each: the same occlusions as
+    :func:`explain_message`, but every message's word variants go to ``read`` together, then every
+    merged span together, so a transcript costs two encoder calls instead of two per message."""
+    plans = [p for i, text, step in items if (p := _plan(i, categories, text, step, thresholds)) is not None]
+    out: dict[int, list[Span]] = {i: [] for i, _, _ in items}
+    if not plans:
+        return out
+    first = read([(p.index, _without(p.norm.text, p.words)) for p in plans])
+    for plan, risk in zip(plans, first, strict=True):
+        drops = plan.step[None, :] - risk
+        for j in plan.hot:
+            order = [i for i in np.argsort(-drops[:, j]) if drops[i, j] >= MIN_DROP][:TOP_SPANS]
+            merged: list[tuple[int, int]] = []
+            for b, e in sorted(plan.words[i] for i in order):
+                if merged and plan.norm.text[merged[-1][1] : b].strip() == "":
+                    merged[-1] = (merged[-1][0], e)
+                else:
+                    merged.append((b, e))
+            if merged:
+                plan.merged[j] = merged
+    groups = [(p, j) for p in plans for j in p.hot if j in p.merged]
+    if not groups:
+        return out
+    second = read([(p.index, _without(p.norm.text, p.merged[j])) for p, j in groups])
+    for (plan, j), whole in zip(groups, second, strict=True):
+        for (b, e), probs in zip(plan.merged[j], whole, strict=True):
+            drop = float(plan.step[j] - probs[j])
+            if drop >= MIN_DROP:
+                begin, end = plan.norm.to_original_span(b, e)
+                out[plan.index].append(Span(begin=begin, end=end, score=min(drop, 1.0), category=categories[j]))
+    return {i: sorted(spans, key=lambda s: -s.score) for i, spans in out.items()}
+
+
 def explain_message(
     read: ReadVariants,
     categories: Sequence[str],
@@ -49,32 +118,8 @@ def explain_message(
     """Spans (original-text offsets) whose removal lowers the message's risk, most important first.
 
     ``step`` is the message's own step risk per category, ``read`` re-reads variants of it (see
-    :data:`ReadVariants`).
+    :data:`ReadVariants`). One message of :func:`explain_messages`.
     """
-    hot = [j for j, c in enumerate(categories) if step[j] >= thresholds[c] / 2]
-    if not hot or not text.strip():
-        return []
-    norm = normalize_text(text)
-    words = _words(norm.text)[:MAX_WORDS]
-    if not words:
-        return []
-    variants = [norm.text[:b] + norm.text[e:] for b, e in words]
-    drops = step[None, :] - read(variants)
-    spans: list[Span] = []
-    for j in hot:
-        order = [i for i in np.argsort(-drops[:, j]) if drops[i, j] >= MIN_DROP][:TOP_SPANS]
-        merged: list[tuple[int, int]] = []
-        for b, e in sorted(words[i] for i in order):
-            if merged and norm.text[merged[-1][1] : b].strip() == "":
-                merged[-1] = (merged[-1][0], e)
-            else:
-                merged.append((b, e))
-        if not merged:
-            continue
-        whole = read([norm.text[:b] + norm.text[e:] for b, e in merged])
-        for (b, e), probs in zip(merged, whole, strict=True):
-            drop = float(step[j] - probs[j])
-            if drop >= MIN_DROP:
-                begin, end = norm.to_original_span(b, e)
-                spans.append(Span(begin=begin, end=end, score=min(drop, 1.0), category=categories[j]))
-    return sorted(spans, key=lambda s: -s.score)
+    return explain_messages(
+        lambda groups: [read(texts) for _, texts in groups], categories, [(0, text, step)], thresholds
+    )[0]

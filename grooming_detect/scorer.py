@@ -13,7 +13,7 @@ import hashlib
 import os
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,11 +22,11 @@ import torch
 
 from grooming_detect.backends import resolve_backend
 from grooming_detect.conversation import ConversationStep, speaker_slots
-from grooming_detect.explain import explain_message
+from grooming_detect.explain import ReadMany, explain_messages
 from grooming_detect.model import RiskModel
 from grooming_detect.normalize import normalize_all
 from grooming_detect.schema import Message, Transcript
-from grooming_detect.scores import MessageScore, RiskLevel, TacticSeen, TranscriptScore
+from grooming_detect.scores import MessageScore, RiskLevel, Span, TacticSeen, TranscriptScore
 from grooming_detect.tactics import ROLE_INDEX
 
 __all__ = ["DEFAULT_MODEL_ENV", "RiskScorer", "ScoringSession", "resolve_model_path"]
@@ -177,7 +177,11 @@ class RiskScorer:
             raw, cum, state.hidden = self._step(vectors, slots, roles, state.hidden, state.running)
             state.running = cum[-1]
         probs, step_probs = self._probs(cum), self._probs(raw)
-        for i, message in enumerate(messages):
+        spans_of: dict[int, list[Span]] = {}
+        if return_spans:
+            items = [(i, m.text, step_probs[i]) for i, m in enumerate(messages)]
+            spans_of = explain_messages(self._variants_reader(slots, roles, before), self.categories, items, thresholds)
+        for i in range(len(messages)):
             index = len(state.messages)
             scores = {c: float(probs[i, j]) for j, c in enumerate(self.categories)}
             flagged = any(scores[c] >= thresholds[c] for c in self.categories)
@@ -186,10 +190,7 @@ class RiskScorer:
             for c in self.categories:
                 if scores[c] >= thresholds[c]:
                     state.first_alerts.setdefault(c, index)
-            spans = []
-            if return_spans:
-                read = self._variant_reader(slots[i], roles[i], before[i])
-                spans = explain_message(read, self.categories, message.text, step_probs[i], thresholds)
+            spans = spans_of.get(i, [])
             found = {}
             if tactic_probs is not None:
                 found = {
@@ -214,11 +215,20 @@ class RiskScorer:
                 )
             )
 
-    def _variant_reader(self, slot: int, role: int, previous: torch.Tensor | None) -> Callable[[list[str]], np.ndarray]:
-        """Step risk of variant texts of one message, each read in the conversation state before it (spans)."""
+    def _variants_reader(
+        self, slots: Sequence[int], roles: Sequence[int], before: Sequence[torch.Tensor | None]
+    ) -> ReadMany:
+        """Step risk of variant texts of several messages (spans): all of them encoded in one call, each
+        message's variants then read in the conversation state before that message."""
 
-        def read(texts: list[str]) -> np.ndarray:
-            return self._probs(self._step.variants(self.encode(texts), slot, role, previous))
+        def read(groups: list[tuple[int, list[str]]]) -> list[np.ndarray]:
+            vectors = self.encode([text for _, texts in groups for text in texts])
+            out, start = [], 0
+            for i, texts in groups:
+                part = vectors[start : start + len(texts)]
+                out.append(self._probs(self._step.variants(part, slots[i], roles[i], before[i])))
+                start += len(texts)
+            return out
 
         return read
 
