@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -106,8 +107,6 @@ def _export(model: nn.Module, out: Path, variant: Backend) -> None:
             dynamo=False,
         )
     if variant == "onnx-int8":
-        import logging
-
         # Per-channel int8 weights, embeddings included (Gather): 118 MB instead of 470. The feed-forward
         # output projections of the first six layers stay fp32: their inputs (after GELU) hold the outliers
         # that int8 activations clip, and keeping them moves the vectors' mean cosine to fp32 from 0.985 to
@@ -117,10 +116,15 @@ def _export(model: nn.Module, out: Path, variant: Backend) -> None:
 
         graph = onnx.load(str(fp32), load_external_data=False).graph
         keep = [n.name for n in graph.node if n.op_type == "MatMul" and _FP32_NODES.search(n.name)]
-        logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))  # its "pre-process" hint
-        quantize_dynamic(
-            str(fp32), str(out / _MODEL_FILE), per_channel=True, weight_type=QuantType.QInt8, nodes_to_exclude=keep
-        )
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(max(level, logging.ERROR))  # the quantizer logs a "pre-process first" hint on the root logger
+        try:
+            quantize_dynamic(
+                str(fp32), str(out / _MODEL_FILE), per_channel=True, weight_type=QuantType.QInt8, nodes_to_exclude=keep
+            )
+        finally:
+            root.setLevel(level)
         fp32.unlink()
 
 
@@ -146,7 +150,7 @@ def ensure_artifact(
             return target
         for stale in target.parent.glob(f".{target.name}.*.tmp"):
             shutil.rmtree(stale, ignore_errors=True)
-        print(f"grooming-detect: building the {inputs['variant']} encoder once (about 30 s) ...", file=sys.stderr)
+        print(f"grooming-detect: building the {inputs['variant']} encoder once (10-30 s) ...", file=sys.stderr)
         began = time.perf_counter()
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
         try:
