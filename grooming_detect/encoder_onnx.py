@@ -36,21 +36,13 @@ from torch import nn
 
 from grooming_detect.backends import Backend
 from grooming_detect.encoder import MANIFEST, MessageEncoder, mean_pool
-from grooming_detect.encoder_build import cache_root, file_lock
+from grooming_detect.encoder_build import cache_root, file_lock, sha256_file
 
 __all__ = ["OnnxMessageEncoder", "artifact_inputs", "ensure_artifact"]
 
 _FP32_NODES = re.compile(r"/layer\.[0-5]/output/dense/MatMul$")
 _ONNX_FORMAT = 2  # bump when the export or the quantization changes, so stale artifacts are rebuilt
 _MODEL_FILE = "encoder.onnx"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def artifact_inputs(encoder_dir: Path, tuned_files: list[Path], variant: Backend) -> dict[str, Any]:
@@ -66,7 +58,7 @@ def artifact_inputs(encoder_dir: Path, tuned_files: list[Path], variant: Backend
             "build_format": manifest["build_format"],
             "weights_sha256": manifest["files"]["model.safetensors"]["sha256"],
         },
-        "tuned": {path.name: _sha256(path) for path in sorted(tuned_files)},
+        "tuned": {path.name: sha256_file(path) for path in sorted(tuned_files)},
         "torch": torch.__version__,
         "onnxruntime": onnxruntime.__version__,
     }
@@ -156,7 +148,10 @@ def ensure_artifact(
         try:
             _export(torch_model(), tmp, inputs["variant"])
             size = (tmp / _MODEL_FILE).stat().st_size
-            manifest = {"inputs": inputs, "files": {_MODEL_FILE: {"size": size, "sha256": _sha256(tmp / _MODEL_FILE)}}}
+            manifest = {
+                "inputs": inputs,
+                "files": {_MODEL_FILE: {"size": size, "sha256": sha256_file(tmp / _MODEL_FILE)}},
+            }
             (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
             tmp.chmod(0o755)
             if target.exists():
