@@ -17,11 +17,7 @@ import numpy as np
 from grooming_detect.normalize import NormalizedText, normalize_text
 from grooming_detect.scores import Span
 
-__all__ = ["MAX_WORDS", "TOP_SPANS", "ReadMany", "ReadVariants", "explain_message", "explain_messages"]
-
-ReadVariants = Callable[[list[str]], np.ndarray]
-"""Variant texts of one message -> their step risk (n, categories), each read in the same conversation state.
-The scorer supplies it, so that explanation needs no knowledge of the model (and never imports the scorer)."""
+__all__ = ["MAX_WORDS", "TOP_SPANS", "ReadMany", "explain_messages"]
 
 MAX_WORDS = 48
 """Words tried per message (the rest of a very long message is not explained)."""
@@ -75,9 +71,13 @@ def explain_messages(
     items: Sequence[tuple[int, str, np.ndarray]],
     thresholds: Mapping[str, float],
 ) -> dict[int, list[Span]]:
-    """Spans of many messages, ``(index, text, step risk)`` each: the same occlusions as
-    :func:`explain_message`, but every message's word variants go to ``read`` together, then every
-    merged span together, so a transcript costs two encoder calls instead of two per message."""
+    """Spans (original-text offsets) of many messages, ``(index, text, own step risk)`` each, whose removal
+    lowers the message's risk, most important first.
+
+    ``read`` re-reads variant texts of each message in the conversation state before it; the scorer
+    supplies it, so explanation needs no knowledge of the model (and never imports the scorer). Every
+    message's word variants go to ``read`` together, then every merged span together: a transcript costs
+    two encoder calls, not two per message."""
     plans = [p for i, text, step in items if (p := _plan(i, categories, text, step, thresholds)) is not None]
     out: dict[int, list[Span]] = {i: [] for i, _, _ in items}
     if not plans:
@@ -106,20 +106,3 @@ def explain_messages(
                 begin, end = plan.norm.to_original_span(b, e)
                 out[plan.index].append(Span(begin=begin, end=end, score=min(drop, 1.0), category=categories[j]))
     return {i: sorted(spans, key=lambda s: -s.score) for i, spans in out.items()}
-
-
-def explain_message(
-    read: ReadVariants,
-    categories: Sequence[str],
-    text: str,
-    step: np.ndarray,
-    thresholds: Mapping[str, float],
-) -> list[Span]:
-    """Spans (original-text offsets) whose removal lowers the message's risk, most important first.
-
-    ``step`` is the message's own step risk per category, ``read`` re-reads variants of it (see
-    :data:`ReadVariants`). One message of :func:`explain_messages`.
-    """
-    return explain_messages(
-        lambda groups: [read(texts) for _, texts in groups], categories, [(0, text, step)], thresholds
-    )[0]
