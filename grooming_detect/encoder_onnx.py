@@ -176,6 +176,10 @@ class OnnxMessageEncoder(MessageEncoder):
         self._variant = variant
         options = ort.SessionOptions()
         options.log_severity_level = 3  # no per-node warnings on every load
+        # ONNX Runtime's threads spin for a while after each run; the conversation step (torch) that follows
+        # then fights them for the cores: streaming one message cost 2x one encoding with spinning, ~1.2x
+        # without, and batch throughput did not change (issue 14 notes).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(artifact / _MODEL_FILE), options, providers=["CPUExecutionProvider"])
 
     @property
