@@ -7,7 +7,8 @@ Run ``python benchmarks/bench_scoring.py [--model models/default] [--repeats 15]
 - library: ``RiskScorer.score`` on the whole transcript (spans off, then on), and with the lexical tactic
   tagger taken out (``library_vs_no_tagger``: its share of the cost);
 - streaming: a session fed one message at a time (cost per new message), against encoding one message;
-- HTTP: ``POST /v1/moderate`` over a real uvicorn socket on 127.0.0.1;
+- HTTP: ``POST /v1/moderate`` over a real uvicorn socket on 127.0.0.1, one request at a time, then 16
+  clients at once with micro-batching on and off (``http_concurrent_batched_vs_unbatched``);
 - backends: ``score_batch`` of 32 transcripts (640 messages, spans off) on each encoder runtime
   (``torch``, ``onnx``, ``onnx-int8``), as ratios to torch, and the peak memory of a fresh process that
   loads the model on that backend and scores the batch.
@@ -20,6 +21,7 @@ Figures are messages per second and p50 / p95 latency per transcript, reported a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import socket
 import statistics
@@ -27,8 +29,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -133,6 +136,45 @@ def _backends(model: str | None, repeats: int) -> dict[str, float]:
     return out
 
 
+@contextlib.contextmanager
+def _server(scorer: RiskScorer, *, micro_batching: bool) -> Iterator[Any]:
+    """The API on a real uvicorn socket (open mode, in-memory feedback store) and an httpx client for it."""
+    import httpx
+    import uvicorn
+
+    from grooming_detect.api.app import create_app
+    from grooming_detect.api.settings import Settings
+
+    port = _free_port()
+    settings = Settings(open_mode=True, feedback_url="sqlite://", log_level="WARNING", micro_batching=micro_batching)
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, scorer=scorer), port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as http:
+            yield http
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _concurrent(http: Any, body: dict[str, Any], n: int, repeats: int, clients: int = 16) -> float:
+    """Messages/s with ``clients`` threads each posting one transcript at a time, ``repeats`` times."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def client(_: int) -> None:
+        for _ in range(repeats):
+            http.post("/v1/moderate", json=body).raise_for_status()
+
+    client(0)  # warm up
+    start = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    return clients * repeats * n / (time.perf_counter() - start)
+
+
 def main(argv: Sequence[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default=None, help="model folder or URI (default: models/default)")
@@ -171,33 +213,24 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
     results["streaming_ms_per_message"] = results["streaming_p50_ms"] / n
     results["streaming_per_message_vs_one_encoding"] = results["streaming_ms_per_message"] / results["one_encoding_ms"]
 
-    import httpx
-    import uvicorn
-
-    from grooming_detect.api.app import create_app
-    from grooming_detect.api.settings import Settings
-
-    port = _free_port()
-    app = create_app(Settings(open_mode=True, feedback_url="sqlite://", log_level="WARNING"), scorer=scorer)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
     body = {"transcripts": [transcript.model_dump(mode="json")], "return_spans": False}
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+    with _server(scorer, micro_batching=True) as http:
         results |= _summary(
             "http", _time(lambda: http.post("/v1/moderate", json=body).raise_for_status(), args.repeats), n
         )
-    server.should_exit = True
-    thread.join(timeout=10)
+        results["http_concurrent_batched_msgs_per_s"] = _concurrent(http, body, n, args.repeats)
+    with _server(scorer, micro_batching=False) as http:
+        results["http_concurrent_unbatched_msgs_per_s"] = _concurrent(http, body, n, args.repeats)
+    results["http_concurrent_batched_vs_unbatched"] = (
+        results["http_concurrent_batched_msgs_per_s"] / results["http_concurrent_unbatched_msgs_per_s"]
+    )
 
     results |= _backends(args.model, args.repeats)
     base = results["naive_pipeline_msgs_per_s"]
     results |= {
         f"batch_{b}_speedup_vs_naive": results[f"batch_{b}_msgs_per_s"] / base for b in ("torch", "onnx", "onnx-int8")
     }
-    for name in ("library", "library_spans", "streaming", "http"):
+    for name in ("library", "library_spans", "streaming", "http", "http_concurrent_batched"):
         results[f"{name}_speedup_vs_naive"] = results[f"{name}_msgs_per_s"] / base
     width = max(map(len, results))
     for key, value in results.items():

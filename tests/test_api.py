@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
@@ -374,11 +375,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_real_uvicorn_socket(scorer, tmp_path: Path, sextortion_transcript) -> None:
+@contextlib.contextmanager
+def _served(app) -> Iterator[httpx.Client]:
+    """The app on a real uvicorn socket on 127.0.0.1, with a client for it."""
     import uvicorn
 
     port = _free_port()
-    app = create_app(_settings(tmp_path), scorer=scorer)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -387,12 +389,89 @@ def test_real_uvicorn_socket(scorer, tmp_path: Path, sextortion_transcript) -> N
         while not server.started:
             assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.05)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-            assert http.get("/readyz").json()["status"] == "ready"
-            response = http.post("/v1/moderate", json=_body([sextortion_transcript]), headers=HEADERS)
-            assert response.status_code == 200
-            assert response.json()["results"][0]["id"] == sextortion_transcript.id
-            assert http.post("/v1/moderate", content=b"{", headers=HEADERS).status_code == 422
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+            yield http
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def test_real_uvicorn_socket(scorer, tmp_path: Path, sextortion_transcript) -> None:
+    with _served(create_app(_settings(tmp_path), scorer=scorer)) as http:
+        assert http.get("/readyz").json()["status"] == "ready"
+        response = http.post("/v1/moderate", json=_body([sextortion_transcript]), headers=HEADERS)
+        assert response.status_code == 200
+        assert response.json()["results"][0]["id"] == sextortion_transcript.id
+        assert http.post("/v1/moderate", content=b"{", headers=HEADERS).status_code == 422
+
+
+def _concurrent_posts(http: httpx.Client, bodies: list[dict]) -> list[dict]:
+    """POST every body at once (one thread each) and return the answers in order."""
+    barrier = threading.Barrier(len(bodies))
+    answers: list[dict] = [{}] * len(bodies)
+
+    def post(i: int) -> None:
+        barrier.wait()
+        response = http.post("/v1/moderate", json=bodies[i], headers=HEADERS)
+        assert response.status_code == 200, response.text
+        answers[i] = response.json()
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return answers
+
+
+def _batch_counts(http: httpx.Client) -> tuple[float, float]:
+    """(batches run, requests scored in them), read from the server's own /metrics."""
+    values = {}
+    for line in http.get("/metrics").text.splitlines():
+        if line.startswith(("grooming_detect_batch_requests_count", "grooming_detect_batch_requests_sum")):
+            name, value = line.split()
+            values[name] = float(value)
+    return values["grooming_detect_batch_requests_count"], values["grooming_detect_batch_requests_sum"]
+
+
+def test_concurrent_requests_are_scored_together_and_each_gets_its_own_answer(
+    scorer, tmp_path: Path, grooming_transcript, sextortion_transcript, benign_transcript
+) -> None:
+    """Micro-batching: eight requests at once (different transcripts, thresholds, spans) run in fewer
+    encoder batches than requests, and each answer is what the library gives for that request alone."""
+    transcripts = [grooming_transcript, sextortion_transcript, benign_transcript]
+    requests = [
+        ([transcripts[i % 3]], None if i % 4 else {"grooming": 0.3}, i == 5)  # one with spans, two with thresholds
+        for i in range(8)
+    ]
+    bodies = [_body(ts, **({"thresholds": th} if th else {}), return_spans=spans) for ts, th, spans in requests]
+    settings = _settings(tmp_path, batch_wait_ms=200.0)  # a wide window, so the eight surely meet
+    with _served(create_app(settings, scorer=scorer)) as http:
+        answers = _concurrent_posts(http, bodies)
+        batches, scored = _batch_counts(http)
+    assert scored == 8 and batches < 8
+    for (ts, th, spans), answer in zip(requests, answers, strict=True):
+        alone = scorer.score_batch(ts, thresholds=th, return_spans=spans)[0]
+        got = answer["results"][0]
+        assert got["id"] == alone.id and got["thresholds"] == alone.thresholds
+        assert got["flagged"] == alone.flagged and got["first_alert_index"] == alone.first_alert_index
+        for category, value in alone.category_scores.items():
+            assert got["category_scores"][category] == pytest.approx(value, abs=1e-4)
+        assert [len(m["spans"]) > 0 for m in got["messages"]] == [bool(m.spans) for m in alone.messages]
+
+
+def test_micro_batches_respect_the_message_cap_and_can_be_turned_off(
+    scorer, tmp_path: Path, grooming_transcript
+) -> None:
+    n = len(grooming_transcript.messages)
+    bodies = [_body([grooming_transcript]) for _ in range(6)]
+    capped = _settings(tmp_path, batch_wait_ms=200.0, batch_max_messages=n)  # one transcript per batch
+    with _served(create_app(capped, scorer=scorer)) as http:
+        capped_answers = _concurrent_posts(http, bodies)
+        batches, scored = _batch_counts(http)
+    assert batches == scored == 6
+    with _served(create_app(_settings(tmp_path, micro_batching=False), scorer=scorer)) as http:
+        direct = _concurrent_posts(http, bodies)
+        assert "grooming_detect_batch_requests_count 0.0" in http.get("/metrics").text
+    for a, b in zip(capped_answers, direct, strict=True):
+        assert a["results"][0]["category_scores"] == pytest.approx(b["results"][0]["category_scores"], abs=1e-4)

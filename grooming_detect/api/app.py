@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from grooming_detect import __version__
 from grooming_detect.api import routes
+from grooming_detect.api.batching import MicroBatcher
 from grooming_detect.api.feedback import FeedbackStore
 from grooming_detect.api.logs import configure_logging, log_event
 from grooming_detect.api.metrics import ApiMetrics
@@ -107,6 +108,21 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
             partial(RiskScorer.from_pretrained, settings.model, backend=settings.backend)
         )
         app.state.feedback = FeedbackStore(settings.feedback_url)
+        app.state.batcher = None
+        if settings.micro_batching:
+            metrics: ApiMetrics = app.state.metrics
+
+            def observe_batch(requests: int, messages: int) -> None:
+                metrics.batch_requests.observe(requests)
+                metrics.batch_messages.observe(messages)
+
+            app.state.batcher = MicroBatcher(
+                app.state.scorer,
+                max_messages=settings.batch_max_messages,
+                wait_s=settings.batch_wait_ms / 1000,
+                observe=observe_batch,
+            )
+            app.state.batcher.start()
         app.state.streams = ConversationStore(settings.stream_max_conversations, settings.stream_ttl_seconds)
         app.state.ready = True
         log_event("ready", model_version=app.state.scorer.version, backend=app.state.scorer.backend)
@@ -114,6 +130,8 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
             yield
         finally:
             app.state.ready = False
+            if app.state.batcher is not None:
+                await app.state.batcher.stop()
             app.state.feedback.close()
 
     app = FastAPI(
@@ -126,6 +144,7 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
     app.state.settings = settings
     app.state.metrics = ApiMetrics()
     app.state.ready = False
+    app.state.batcher = None
     limits = TranscriptLimits(settings.max_messages, settings.max_message_chars)
     app.add_middleware(LimitsMiddleware, max_bytes=settings.max_body_bytes, limits=limits)
 

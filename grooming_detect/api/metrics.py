@@ -33,6 +33,18 @@ class ApiMetrics:
             "grooming_detect_flagged_total", "Flagged conversations", ["category"], registry=self.registry
         )
         self.messages = Counter("grooming_detect_messages_total", "Messages scored", registry=self.registry)
+        self.batch_requests = Histogram(
+            "grooming_detect_batch_requests",
+            "Requests scored together in one micro-batch",
+            registry=self.registry,
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128),
+        )
+        self.batch_messages = Histogram(
+            "grooming_detect_batch_messages",
+            "Messages in one micro-batch",
+            registry=self.registry,
+            buckets=(1, 16, 64, 128, 256, 512, 1024, 2048, 4096),
+        )
         self.live_conversations = Gauge(
             "grooming_detect_live_conversations", "Live streaming conversations held", registry=self.registry
         )

@@ -29,5 +29,12 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(4000, ge=1, description="Most characters in one message.")
     stream_ttl_seconds: float = Field(3600.0, gt=0, description="Idle live conversations are forgotten after this.")
     stream_max_conversations: int = Field(10000, ge=1, description="Most live conversations kept (oldest dropped).")
+    micro_batching: bool = Field(
+        True, description="Score concurrent /v1/moderate requests together in one encoder batch."
+    )
+    batch_max_messages: int = Field(1024, ge=1, description="Most messages in one micro-batch.")
+    batch_wait_ms: float = Field(
+        0.0, ge=0, le=1000, description="How long an idle server holds a request for others to batch with it."
+    )
     feedback_url: str = Field("sqlite:///feedback.db", description="SQLAlchemy URL of the feedback store.")
     log_level: str = "INFO"

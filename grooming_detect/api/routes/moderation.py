@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from grooming_detect.api.batching import MicroBatcher
 from grooming_detect.api.metrics import ApiMetrics
 from grooming_detect.api.routes.errors import unprocessable
 from grooming_detect.api.schemas import ModelInfo, ModerateRequest, ModerateResponse, StreamRequest
@@ -62,7 +63,9 @@ async def models(request: Request) -> dict[str, list[ModelInfo]]:
 
 @router.post("/v1/moderate", tags=["moderation"])
 async def moderate(request: Request, body: ModerateRequest) -> ModerateResponse:
-    """Score 1 to 256 transcripts: per-conversation and per-message risk, first alert, spans."""
+    """Score 1 to 256 transcripts: per-conversation and per-message risk, first alert, spans.
+
+    Concurrent requests are scored together (micro-batching, ``GROOMING_DETECT_MICRO_BATCHING``)."""
     scorer: RiskScorer = request.app.state.scorer
     settings: Settings = request.app.state.settings
     if len(body.transcripts) > settings.max_transcripts:
@@ -73,9 +76,13 @@ async def moderate(request: Request, body: ModerateRequest) -> ModerateResponse:
         thresholds = scorer.resolve_thresholds(body.thresholds)
     except ValueError as exc:
         raise unprocessable(["body", "thresholds"], str(exc)) from None
-    results = await run_in_threadpool(
-        scorer.score_batch, body.transcripts, thresholds=thresholds, return_spans=body.return_spans
-    )
+    batcher: MicroBatcher | None = request.app.state.batcher
+    if batcher is not None:
+        results = await batcher.score(body.transcripts, thresholds, body.return_spans)
+    else:
+        results = await run_in_threadpool(
+            scorer.score_batch, body.transcripts, thresholds=thresholds, return_spans=body.return_spans
+        )
     _observe(request, results)
     return ModerateResponse.of(request.state.request_id, scorer.name, scorer.version, results)
 
