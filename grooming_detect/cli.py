@@ -112,7 +112,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     if found is None:
         raise ValueError("no such transcript in the file (give --id or --line)")
     scorer = RiskScorer.from_pretrained(args.model, backend=args.backend)
-    result = scorer.score(found, thresholds=_parse_thresholds(args.threshold), return_spans=True)
+    result = scorer.score(
+        found, thresholds=_parse_thresholds(args.threshold), return_spans=True, span_method="exhaustive"
+    )
     sys.stdout.write(render_explanation(found, result, color=sys.stdout.isatty() and not args.no_color))
     return 0
 

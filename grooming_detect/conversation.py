@@ -85,17 +85,51 @@ class ConversationStep:
         raw = logits[0].double().numpy()
         return raw, so_far(raw, self.aggregate, running), state
 
-    def variants(self, vectors: torch.Tensor, speaker: int, role: int, hidden: torch.Tensor | None) -> np.ndarray:
-        """Logits (N, C) of N alternative texts of one message (N, D), each read in the same state before it:
-        how a message's wording moves the risk (highlighted spans)."""
+    def states(
+        self,
+        vectors: torch.Tensor,
+        speakers: Sequence[int],
+        roles: Sequence[int],
+        hidden: torch.Tensor | None = None,
+        running: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, list[torch.Tensor | None]]:
+        """As :meth:`__call__`, but the GRU state before each message and after the last (T + 1 of them),
+        from one pass of the head: what spans re-read variants of a message in."""
+        if not len(vectors):
+            empty = np.zeros((0, 0))
+            return empty, empty, [hidden]
+        with torch.inference_mode():
+            logits, sequence = self.head(
+                vectors[None], torch.tensor([list(speakers)]), hidden, torch.tensor([list(roles)]), all_states=True
+            )
+        raw = logits[0].double().numpy()
+        after = [sequence[:, t][None].contiguous() for t in range(sequence.shape[1])]  # each (1, 1, H)
+        return raw, so_far(raw, self.aggregate, running), [hidden, *after]
+
+    def variants(
+        self,
+        vectors: torch.Tensor,
+        speakers: Sequence[int],
+        roles: Sequence[int],
+        hidden: Sequence[torch.Tensor | None],
+    ) -> np.ndarray:
+        """Logits (N, C) of N alternative message texts (N, D), each read in its own state before it (a
+        (1, 1, H) GRU state, or None at a conversation's start), all in one pass of the head: how a
+        message's wording moves the risk (highlighted spans)."""
         n = len(vectors)
-        state = None if hidden is None else hidden.expand(-1, n, -1).contiguous()
+        if not n:
+            return np.zeros((0, 0))
+        width = next((h.shape[-1] for h in hidden if h is not None), None)
+        state = None
+        if width is not None:
+            zeros = torch.zeros((1, 1, width))
+            state = torch.cat([zeros if h is None else h for h in hidden], dim=1)
         with torch.inference_mode():
             logits, _ = self.head(
                 vectors[:, None],
-                torch.full((n, 1), speaker, dtype=torch.long),
+                torch.tensor(list(speakers), dtype=torch.long)[:, None],
                 state,
-                torch.full((n, 1), role, dtype=torch.long),
+                torch.tensor(list(roles), dtype=torch.long)[:, None],
             )
         return logits[:, 0].double().numpy()
 

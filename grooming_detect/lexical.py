@@ -100,6 +100,48 @@ class LexicalTagger:
             logits[row] += self.coef[:, index].astype(np.float64) @ x
         return 1.0 / (1.0 + np.exp(-logits))
 
+    def char_weights(self, normalized: str, min_prob: float = 0.5) -> np.ndarray | None:
+        """How much each character of one normalized text adds to its likeliest tactic's logit, or None when
+        no tactic reaches ``min_prob``: which words look like a tactic, at no encoder cost (spans use it to
+        choose the words to verify by occlusion).
+
+        Each n-gram occurrence's share of the logit (weight times tf-idf, split over its occurrences) is
+        spread evenly over the characters it covers, with the same n-grams and arithmetic as :meth:`probs`.
+        """
+        lowered = normalized.lower()
+        if len(lowered) != len(normalized):  # a few characters lowercase to two; positions would not line up
+            return None
+        low, high = self.ngram_range
+        occurrences: list[tuple[int, int, int]] = []  # feature, first and last+1 character in the text
+        for word in re.finditer(r"\S+", lowered):
+            padded, origin = f" {word.group()} ", word.start() - 1  # padded[i] is the text's character origin+i
+            for n in range(low, high + 1):
+                if len(padded) <= n:
+                    if padded in self.vocabulary:
+                        occurrences.append((self.vocabulary[padded], word.start(), word.end()))
+                    break
+                for i in range(len(padded) - n + 1):
+                    feature = self.vocabulary.get(padded[i : i + n])
+                    if feature is not None:
+                        begin, end = max(origin + i, word.start()), min(origin + i + n, word.end())
+                        occurrences.append((feature, begin, end))
+        if not occurrences:
+            return None
+        counts = Counter(f for f, _, _ in occurrences)
+        index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts))
+        x = tf * self.idf[index]
+        x /= np.linalg.norm(x)
+        logits = self.intercept.astype(np.float64) + self.coef[:, index].astype(np.float64) @ x
+        best = int(np.argmax(logits))
+        if 1.0 / (1.0 + math.exp(-logits[best])) < min_prob:
+            return None
+        share = dict(zip(index.tolist(), (self.coef[best, index] * x).tolist(), strict=True))
+        weights = np.zeros(len(normalized))
+        for feature, begin, end in occurrences:
+            weights[begin:end] += share[feature] / counts[feature] / (end - begin)
+        return weights
+
     def blend(self, head_probs: np.ndarray, normalized: Sequence[str]) -> np.ndarray:
         """The head's (N, K) tactic probabilities blended with this tagger's, for normalized texts."""
         if self.weight == 0.0 or not len(normalized):

@@ -157,8 +157,10 @@ class ConversationHead(nn.Module):
         speakers: torch.Tensor,
         state: torch.Tensor | None = None,
         roles: torch.Tensor | None = None,
+        all_states: bool = False,
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """``vectors`` (B, T, D), ``speakers`` and ``roles`` (B, T) -> logits (B, T, C), GRU state (1, B, H)."""
+        """``vectors`` (B, T, D), ``speakers`` and ``roles`` (B, T) -> logits (B, T, C), GRU state (1, B, H);
+        with ``all_states`` the state after every message instead (B, T, H), which spans read from."""
         normed = self.norm(vectors)
         parts = [normed, self.speaker(speakers)]
         if hasattr(self, "role"):
@@ -167,7 +169,7 @@ class ConversationHead(nn.Module):
             parts.append(torch.sigmoid(self.tactic(normed)))
         x = self.dropout(torch.relu(self.proj(torch.cat(parts, dim=-1))))
         hidden, state = self.gru(x, state)
-        return self.out(self.dropout(hidden)), state
+        return self.out(self.dropout(hidden)), hidden if all_states else state
 
 
 class HeadEnsemble(nn.Module):
@@ -191,10 +193,13 @@ class HeadEnsemble(nn.Module):
         speakers: torch.Tensor,
         state: torch.Tensor | None = None,
         roles: torch.Tensor | None = None,
+        all_states: bool = False,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         k = len(self.members)
         parts = [None] * k if state is None else [part.contiguous() for part in state.chunk(k, dim=-1)]
-        outputs = [member(vectors, speakers, part, roles) for member, part in zip(self.members, parts, strict=True)]
+        outputs = [
+            member(vectors, speakers, part, roles, all_states) for member, part in zip(self.members, parts, strict=True)
+        ]
         logits = torch.stack([lg for lg, _ in outputs]).mean(dim=0)
         return logits, torch.cat([st for _, st in outputs], dim=-1)
 

@@ -22,7 +22,7 @@ import torch
 
 from grooming_detect.backends import resolve_backend
 from grooming_detect.conversation import ConversationStep, speaker_slots
-from grooming_detect.explain import ReadMany, explain_messages
+from grooming_detect.explain import ReadMany, SpanMethod, explain_messages
 from grooming_detect.model import RiskModel
 from grooming_detect.normalize import normalize_all
 from grooming_detect.schema import Message, Transcript
@@ -151,6 +151,7 @@ class RiskScorer:
         vectors: torch.Tensor,
         thresholds: Mapping[str, float],
         return_spans: bool,
+        span_method: SpanMethod = "fast",
     ) -> None:
         """Run the conversation step over the new messages and append their scores to ``state``.
 
@@ -162,25 +163,25 @@ class RiskScorer:
         slots = [self._slot(state, m.sender) for m in messages]
         roles = [ROLE_INDEX[m.role] for m in messages]
         before: list[torch.Tensor | None] = []
-        if return_spans:  # spans re-read each message in the state before it: one message at a time
-            raws, cumulative = [], []
-            for i in range(len(messages)):
-                before.append(state.hidden)
-                raw_i, cum_i, state.hidden = self._step(
-                    vectors[i : i + 1], slots[i : i + 1], roles[i : i + 1], state.hidden, state.running
-                )
-                state.running = cum_i[-1]
-                raws.append(raw_i[0])
-                cumulative.append(cum_i[0])
-            raw, cum = np.stack(raws), np.stack(cumulative)
+        if return_spans:  # spans re-read each message in the state before it
+            raw, cum, before = self._step.states(vectors, slots, roles, state.hidden, state.running)
+            state.hidden = before.pop()
         else:
             raw, cum, state.hidden = self._step(vectors, slots, roles, state.hidden, state.running)
-            state.running = cum[-1]
+        state.running = cum[-1]
         probs, step_probs = self._probs(cum), self._probs(raw)
         spans_of: dict[int, list[Span]] = {}
         if return_spans:
             items = [(i, m.text, step_probs[i]) for i, m in enumerate(messages)]
-            spans_of = explain_messages(self._variants_reader(slots, roles, before), self.categories, items, thresholds)
+            tagger = self.model.tagger
+            spans_of = explain_messages(
+                self._variants_reader(slots, roles, before),
+                self.categories,
+                items,
+                thresholds,
+                method=span_method,
+                weigh=tagger.char_weights if tagger is not None else None,
+            )
         for i in range(len(messages)):
             index = len(state.messages)
             scores = {c: float(probs[i, j]) for j, c in enumerate(self.categories)}
@@ -218,15 +219,20 @@ class RiskScorer:
     def _variants_reader(
         self, slots: Sequence[int], roles: Sequence[int], before: Sequence[torch.Tensor | None]
     ) -> ReadMany:
-        """Step risk of variant texts of several messages (spans): all of them encoded in one call, each
-        message's variants then read in the conversation state before that message."""
+        """Step risk of variant texts of several messages (spans): all of them encoded in one call and read
+        by the head in one pass, each in the conversation state before its message."""
 
         def read(groups: list[tuple[int, list[str]]]) -> list[np.ndarray]:
+            owners = [i for i, texts in groups for _ in texts]
             vectors = self.encode([text for _, texts in groups for text in texts])
+            probs = self._probs(
+                self._step.variants(
+                    vectors, [slots[i] for i in owners], [roles[i] for i in owners], [before[i] for i in owners]
+                )
+            )
             out, start = [], 0
-            for i, texts in groups:
-                part = vectors[start : start + len(texts)]
-                out.append(self._probs(self._step.variants(part, slots[i], roles[i], before[i])))
+            for _, texts in groups:
+                out.append(probs[start : start + len(texts)])
                 start += len(texts)
             return out
 
@@ -266,9 +272,16 @@ class RiskScorer:
         *,
         thresholds: Mapping[str, float] | None = None,
         return_spans: bool = False,
+        span_method: SpanMethod = "fast",
     ) -> TranscriptScore:
-        """Score a whole transcript: per-message risk so far, first alert, spans."""
-        return self.score_batch([transcript], thresholds=thresholds, return_spans=return_spans)[0]
+        """Score a whole transcript: per-message risk so far, first alert, spans.
+
+        ``span_method`` is how spans are found (``grooming_detect.explain``): ``fast`` (tactic-like words,
+        each verified by one occlusion: at most about 2x the cost of no spans) or ``exhaustive`` (every
+        word occluded; several times slower, what ``grooming-detect explain`` shows)."""
+        return self.score_batch(
+            [transcript], thresholds=thresholds, return_spans=return_spans, span_method=span_method
+        )[0]
 
     def score_batch(
         self,
@@ -276,8 +289,9 @@ class RiskScorer:
         *,
         thresholds: Mapping[str, float] | None = None,
         return_spans: bool = False,
+        span_method: SpanMethod = "fast",
     ) -> list[TranscriptScore]:
-        """Score many transcripts, encoding their messages together for speed."""
+        """Score many transcripts, encoding their messages together for speed (``span_method``: see :meth:`score`)."""
         transcripts = list(transcripts)
         resolved = self.resolve_thresholds(thresholds)
         normalized = normalize_all([m.text for t in transcripts for m in t.messages])
@@ -287,7 +301,9 @@ class RiskScorer:
             n = len(transcript.messages)
             state = _State(salt=secrets.token_bytes(16))
             part = slice(start, start + n)
-            self._advance(state, transcript.messages, normalized[part], vectors[part], resolved, return_spans)
+            self._advance(
+                state, transcript.messages, normalized[part], vectors[part], resolved, return_spans, span_method
+            )
             out.append(self._result(state, transcript.id, resolved))
             start += n
         return out

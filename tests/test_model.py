@@ -41,7 +41,18 @@ def test_one_conversation_step_in_pieces_equals_whole_and_batched(aggregate: str
     np.testing.assert_allclose(batched[1], step(short, [0, 1, 0], [0, 0, 0])[1], atol=1e-5)
     # a variant read in the state before message 3 is message 3 itself when it is the same text
     _, _, before = step(vectors[:3], speakers[:3], roles[:3])
-    np.testing.assert_allclose(step.variants(vectors[3:4], speakers[3], roles[3], before)[0], raw[3], atol=1e-5)
+    np.testing.assert_allclose(step.variants(vectors[3:4], [speakers[3]], [roles[3]], [before])[0], raw[3], atol=1e-5)
+    # states(): the same figures in one pass, with the state before every message; variants of several
+    # messages at once, each in its own state (None at the start), read each message back
+    raw_s, cum_s, states = step.states(vectors, speakers, roles)
+    np.testing.assert_allclose(raw_s, raw, atol=1e-5)
+    np.testing.assert_allclose(cum_s, whole, atol=1e-5)
+    assert len(states) == len(vectors) + 1 and states[0] is None and torch.allclose(states[3], before, atol=1e-5)
+    picks = [0, 3, 5]
+    back = step.variants(
+        vectors[picks], [speakers[i] for i in picks], [roles[i] for i in picks], [states[i] for i in picks]
+    )
+    np.testing.assert_allclose(back, raw[picks], atol=1e-5)
     with pytest.raises(ValueError, match="aggregate"):
         ConversationStep(head, 4, "mean")
 

@@ -80,24 +80,41 @@ def test_stream_equals_batch(scorer, grooming_transcript, sextortion_transcript,
             assert [(s.begin, s.end, s.category) for s in a.spans] == [(s.begin, s.end, s.category) for s in b.spans]
 
 
-def test_removing_the_top_span_lowers_the_message_score(scorer, grooming_transcript, sextortion_transcript) -> None:
+def _without_spans(text: str, spans: list) -> str:
+    kept, start = [], 0
+    for span in sorted(spans, key=lambda s: s.begin):
+        kept.append(text[start : span.begin])
+        start = max(start, span.end)
+    return "".join(kept) + text[start:]
+
+
+@pytest.mark.parametrize("method", ["fast", "exhaustive"])
+def test_removing_the_spans_lowers_the_message_score_by_their_scores(
+    scorer, grooming_transcript, sextortion_transcript, method: str
+) -> None:
+    """What a span's score means. ``exhaustive``: removing the top span alone lowers the message's own risk
+    by its score. ``fast``: the spans of a category are verified together, so removing all of them lowers
+    it by the sum of their scores."""
     checked = 0
     for transcript in (grooming_transcript, sextortion_transcript):
-        result = scorer.score(transcript, return_spans=True)
+        result = scorer.score(transcript, return_spans=True, span_method=method)
         for message_score in result.messages:
             if not message_score.spans:
                 continue
             top = message_score.spans[0]
             text = transcript.messages[message_score.index].text
-            assert 0 <= top.begin < top.end <= len(text)
+            assert all(0 <= s.begin < s.end <= len(text) for s in message_score.spans)
+            removed = (
+                [top] if method == "exhaustive" else [s for s in message_score.spans if s.category == top.category]
+            )
             edited = [m.model_copy() for m in transcript.messages]
             edited[message_score.index] = Message(
-                sender=edited[message_score.index].sender, text=text[: top.begin] + text[top.end :]
+                sender=edited[message_score.index].sender, text=_without_spans(text, removed)
             )
             again = scorer.score(Transcript(id="edited", messages=edited), return_spans=False)
             before = message_score.step_scores[top.category]
             after = again.messages[message_score.index].step_scores[top.category]
-            assert after < before
+            assert before - after == pytest.approx(sum(s.score for s in removed), abs=0.02)
             checked += 1
     assert checked >= 2
 
