@@ -72,6 +72,23 @@ def test_it_reads_what_a_message_does(tagger: LexicalTagger) -> None:
     assert np.allclose(empty[0], empty[1]) and np.all((empty > 0) & (empty < 1))
 
 
+def test_character_weights_add_up_to_the_likeliest_tactics_logit(tagger: LexicalTagger) -> None:
+    """Spans' fast candidates: each character's share of the likeliest tactic's logit, placed on the words
+    that carry it (here the secrecy phrase, not the greeting before it)."""
+    text = "สวัสดีจ้า  อย่าบอกใครนะ เป็นความลับของเรา"
+    weights = tagger.char_weights(text)
+    assert weights is not None and weights.shape == (len(text),)
+    probs = tagger.probs([text])[0]
+    best = int(np.argmax(probs))
+    assert TACTICS[best] == "secrecy"
+    logit = float(np.log(probs[best] / (1 - probs[best])))
+    assert float(weights.sum()) + float(tagger.intercept[best]) == pytest.approx(logit, abs=1e-6)
+    assert weights[:10].sum() < weights[text.index("อย่าบอก") :].sum()
+    assert weights[9:11].tolist() == [0.0, 0.0]  # whitespace carries nothing
+    assert tagger.char_weights("กินข้าวยังจ๊ะ") is None  # no tactic reaches one half
+    assert tagger.char_weights("") is None and tagger.char_weights("🙂") is None
+
+
 def test_bad_arrays_and_weights_are_refused(tagger: LexicalTagger) -> None:
     with pytest.raises(ValueError, match="do not match"):
         LexicalTagger(TACTICS, tagger.vocabulary, tagger.idf[:-1], tagger.coef, tagger.intercept)
