@@ -13,12 +13,11 @@ import contextlib
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 from torch import nn
-from transformers import AutoModel, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 from grooming_detect.encoder_build import (
     CACHE_ENV,
@@ -53,6 +52,9 @@ __all__ = [
     "quiet_loading",
 ]
 
+if TYPE_CHECKING:  # transformers' model classes cost ~120 MB to import; an ONNX backend never needs them
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
 
 @contextlib.contextmanager
 def quiet_loading() -> Iterator[None]:
@@ -76,6 +78,8 @@ def load_encoder(
     cache_dir: Path | None = None, *, verify: bool = True
 ) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """Load the plain HF ``BertModel`` (eval mode, no pooler: e5 uses mean pooling) and its tokenizer."""
+    from transformers import AutoModel, AutoTokenizer
+
     path = ensure_encoder(cache_dir, verify=verify)
     with quiet_loading():
         model = AutoModel.from_pretrained(path, add_pooling_layer=False).eval()

@@ -77,6 +77,13 @@ def test_the_artifact_is_cached_and_rebuilt_when_its_inputs_change(
     rebuilt = RiskModel.load(DEFAULT_MODEL, cache_dir=cache, backend="onnx")
     assert "building" in capfd.readouterr().err
     assert np.allclose(rebuilt.encoder(TEXTS).numpy(), first.encoder(TEXTS).numpy(), atol=1e-6)
+    # the weights live beside the graph (mapped, not copied, at load); a cut-short weights file is rebuilt too
+    data_file = rebuilt.encoder.artifact / "encoder.data"
+    assert data_file.stat().st_size > 100 * onnx_file.stat().st_size
+    with data_file.open("r+b") as f:
+        f.truncate(1000)
+    RiskModel.load(DEFAULT_MODEL, cache_dir=cache, backend="onnx")
+    assert "building" in capfd.readouterr().err
     # other adapter weights: another artifact, never the stale one
     changed_dir = tmp_path / "changed"
     _scaled_adapter(DEFAULT_MODEL, changed_dir, 3.0)
