@@ -62,6 +62,28 @@ def _has_lone_surrogate(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
+def find_lone_surrogate(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    """Where in a JSON-like value (keys included) a string holds an unpaired surrogate, or None.
+
+    JSON allows ``"\\ud800"`` but UTF-8 cannot encode it: such a value stored and read back later breaks
+    whatever writes it out (an export that ends early), so it is refused at the door."""
+    if isinstance(value, str):
+        return path if _has_lone_surrogate(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and _has_lone_surrogate(key):
+                return (*path, "<key>")
+            found = find_lone_surrogate(item, (*path, key if isinstance(key, int) else "<key>"))
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            found = find_lone_surrogate(item, (*path, i))
+            if found is not None:
+                return found
+    return None
+
+
 class Message(BaseModel):
     """One chat message. ``text`` may be empty (a sticker or an image without caption)."""
 
@@ -118,4 +140,11 @@ class Transcript(BaseModel):
     def _check_id(cls, value: str) -> str:
         if _has_lone_surrogate(value):
             raise ValueError("id contains unpaired surrogate code points (invalid Unicode)")
+        return value
+
+    @field_validator("metadata")
+    @classmethod
+    def _check_metadata(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if find_lone_surrogate(value) is not None:
+            raise ValueError("metadata contains unpaired surrogate code points (invalid Unicode)")
         return value

@@ -302,6 +302,40 @@ def test_feedback_is_stored_without_content_unless_asked(
         store.close()
 
 
+def test_unpaired_surrogates_are_refused_and_never_break_the_export(scorer, tmp_path: Path) -> None:
+    """Issue 15.1: feedback whose transcript metadata held "\\ud800" was stored, and the export then ended
+    early at it, losing every later record. Such input is now a 422 naming the field; a row stored before
+    (written to the store directly) is exported as a JSON escape, and the rows after it are all there."""
+    settings = _settings(tmp_path)
+    base = {"transcript_id": "t-1", "model_version": scorer.version, "category": "grooming", "verdict": "confirmed"}
+    transcript = {"id": "c", "messages": [{"sender": "a", "text": "hi"}], "metadata": {"src": "x\ud800"}}
+    raw = json.dumps({**base, "store_content": True, "transcript": transcript}).encode()
+    assert b"\\ud800" in raw  # the JSON escape, as an attacker would send it
+    with TestClient(create_app(settings, scorer=scorer)) as c:
+        r = c.post("/v1/feedback", content=raw, headers={**HEADERS, "content-type": "application/json"})
+        assert r.status_code == 422
+        assert r.json()["detail"][0]["loc"] == ["body", "transcript", "metadata"]
+        for field in ("note", "transcript_id"):
+            bad = json.dumps({**base, field: "n\udfff"}).encode()
+            r = c.post("/v1/feedback", content=bad, headers={**HEADERS, "content-type": "application/json"})
+            assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", field]
+        c.app.state.feedback.add(  # a row from before the fix
+            transcript_id="old",
+            model_version="0.0",
+            category="grooming",
+            verdict="confirmed",
+            note="plain",
+            transcript={"id": "c", "metadata": {"k\udc00": "v"}},
+        )
+        assert c.post("/v1/feedback", json=base, headers=HEADERS).status_code == 201
+        export = c.get("/v1/feedback/export", headers=HEADERS)
+    assert export.status_code == 200
+    rows = [json.loads(line) for line in export.content.decode("utf-8").splitlines()]
+    assert [r["transcript_id"] for r in rows] == ["old", "t-1"]
+    assert rows[0]["note"] == "plain" and rows[0]["transcript"]["metadata"] == {"k\udc00": "v"}
+    assert all(r["created_at"].endswith("+00:00") for r in rows)  # UTC, with its offset (issue 15.13)
+
+
 def test_feedback_store_outage_is_503_and_recovers(scorer, tmp_path: Path, caplog) -> None:
     """A PostgreSQL outage answers 503 without quoting the note; the next request after it comes back works."""
     pgserver = pytest.importorskip("pgserver", reason="install the dev extra: pip install -e '.[all]'")

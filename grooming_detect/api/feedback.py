@@ -99,21 +99,31 @@ class FeedbackStore:
         with Session(self.engine) as session:
             return int(session.scalar(select(func.count()).select_from(FeedbackRow)) or 0)
 
-    def export_jsonl(self, batch: int = 500) -> Iterator[str]:
-        """Every row as a JSON line, oldest first, for the evaluation and training tools."""
+    def export_jsonl(self, batch: int = 500) -> Iterator[bytes]:
+        """Every row as a JSON line (UTF-8), oldest first, for the evaluation and training tools.
+
+        No stored row can end the export early: text that UTF-8 cannot encode (an unpaired surrogate stored
+        before the API refused them) is written as its JSON escape, and a row that cannot be read at all
+        becomes a line with its id and ``"error"``, so the export stays whole and says what it skipped."""
         with Session(self.engine) as session:
             for row in session.scalars(select(FeedbackRow).order_by(FeedbackRow.id).execution_options(yield_per=batch)):
-                record = {
-                    "id": row.id,
-                    "created_at": row.created_at.isoformat(),
-                    "transcript_id": row.transcript_id,
-                    "model_version": row.model_version,
-                    "category": row.category,
-                    "verdict": row.verdict,
-                    "note": row.note,
-                    "transcript": row.transcript,
-                }
-                yield json.dumps(record, ensure_ascii=False) + "\n"
+                try:
+                    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
+                    record = {
+                        "id": row.id,
+                        "created_at": created.isoformat(),
+                        "transcript_id": row.transcript_id,
+                        "model_version": row.model_version,
+                        "category": row.category,
+                        "verdict": row.verdict,
+                        "note": row.note,
+                        "transcript": row.transcript,
+                    }
+                    line = json.dumps(record, ensure_ascii=False, allow_nan=False)
+                except (TypeError, ValueError, AttributeError):
+                    line = json.dumps({"id": row.id, "error": "this row could not be exported"})
+                # "backslashreplace" writes a lone surrogate as \udxxx: valid JSON, read back as the same string
+                yield (line + "\n").encode("utf-8", "backslashreplace")
 
     def close(self) -> None:
         self.engine.dispose()

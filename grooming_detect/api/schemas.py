@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from grooming_detect.schema import Message, Transcript
+from grooming_detect.schema import Message, Transcript, find_lone_surrogate
 from grooming_detect.scores import TranscriptScore
 
 __all__ = [
@@ -102,6 +102,13 @@ class FeedbackIn(BaseModel):
     note: str | None = Field(None, max_length=2000)
     store_content: bool = False
     transcript: Transcript | None = Field(None, description="Stored only when store_content is true.")
+
+    @field_validator("transcript_id", "model_version", "category", "note")
+    @classmethod
+    def _valid_unicode(cls, value: str | None) -> str | None:
+        if value is not None and find_lone_surrogate(value) is not None:
+            raise ValueError("contains unpaired surrogate code points (invalid Unicode)")
+        return value
 
 
 class FeedbackOut(BaseModel):
