@@ -21,6 +21,7 @@ from typing import Any, Literal, cast
 
 import numpy as np
 import torch
+from pydantic import TypeAdapter, ValidationError
 from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import AutoTokenizer
@@ -37,6 +38,7 @@ from grooming_detect.encoder import (
 )
 from grooming_detect.encoder_onnx import OnnxMessageEncoder, artifact_inputs, ensure_artifact
 from grooming_detect.lexical import TAGGER_FILES, LexicalTagger
+from grooming_detect.model_files import ModelFolderError, read_model_files
 from grooming_detect.scores import CATEGORIES
 from grooming_detect.tactics import ROLE_INDEX
 
@@ -109,10 +111,20 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        """The config from its JSON, every field checked against its type (a wrong one raises
+        ``ModelFolderError`` naming it); unknown keys are ignored, for configs of newer versions."""
+        if not isinstance(data, dict):
+            raise ModelFolderError("config.json must hold a JSON object")
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        known["categories"] = tuple(known.get("categories", CATEGORIES))
-        known["tactics"] = tuple(known.get("tactics", ()))
-        return cls(**known)
+        known.setdefault("categories", CATEGORIES)
+        try:
+            return TypeAdapter(cls).validate_python(known)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise ModelFolderError(f"config.json: {where}: {first['msg']}") from None
+        except ValueError as exc:  # __post_init__: an unknown aggregate, members below one
+            raise ModelFolderError(f"config.json: {exc}") from None
 
 
 def platt(logits: np.ndarray, calibration: dict[str, dict[str, float]], categories: Sequence[str]) -> np.ndarray:
@@ -294,9 +306,14 @@ class RiskModel(nn.Module):
         path = Path(path)
         if not (path / "config.json").is_file():
             raise FileNotFoundError(f"no model at {path} (config.json missing)")
-        config = ModelConfig.from_dict(json.loads((path / "config.json").read_text(encoding="utf-8")))
+        try:
+            raw = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ModelFolderError(f"config.json in {path} is not readable JSON ({type(exc).__name__})") from None
+        config = ModelConfig.from_dict(raw)
         if config.format_version > FORMAT_VERSION:
             raise ValueError(f"model format {config.format_version} is newer than this library supports")
+        files = read_model_files(path, config.categories, config.tactics)  # before the slow encoder load
         encoder: MessageEncoder
         if backend == "torch":
             base, tokenizer = cls._tuned_encoder(path, config, cache_dir)
@@ -311,15 +328,23 @@ class RiskModel(nn.Module):
                 tokenizer = AutoTokenizer.from_pretrained(encoder_dir)
             encoder = OnnxMessageEncoder(artifact, tokenizer, config.max_length, HIDDEN_SIZE, variant)
         head = build_head(config)
-        head.load_state_dict(load_file(str(path / "head.safetensors")))
+        try:
+            head.load_state_dict(load_file(str(path / "head.safetensors")))
+        except Exception as exc:  # missing, not safetensors (SafetensorError), or other shapes (RuntimeError)
+            raise ModelFolderError(
+                f"head.safetensors in {path} does not fit config.json: {type(exc).__name__}"
+            ) from None
+        tagger = LexicalTagger.load(path) if config.tactics else None
+        if tagger is not None and tagger.tactics != config.tactics:
+            raise ModelFolderError(f"tactic_tagger.json in {path}: its tactics differ from config.json's")
         model = cls(
             config,
             encoder,
             head,
-            calibration=_read_json(path / "calibration.json"),
-            thresholds=_read_json(path / "thresholds.json"),
-            tactic_thresholds=_read_json(path / "tactics.json")["thresholds"] if config.tactics else None,
-            tagger=LexicalTagger.load(path) if config.tactics else None,
+            calibration=files.calibration,
+            thresholds=files.thresholds,
+            tactic_thresholds=files.tactic_thresholds,
+            tagger=tagger,
         )
         model.path = path
         return model.eval()

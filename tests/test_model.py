@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +13,9 @@ import torch
 
 from grooming_detect.conversation import ConversationStep, so_far, speaker_slots
 from grooming_detect.model import ConversationHead, HeadEnsemble, ModelConfig, RiskModel, build_head
+from grooming_detect.model_files import ModelFolderError
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
 
 
 def test_speaker_slots_by_first_appearance() -> None:
@@ -90,7 +96,6 @@ def test_save_and_load_round_trip_uses_safe_formats(tiny: RiskModel, tmp_path: P
 
 
 def test_newer_format_is_refused(tiny_model_dir: Path, tmp_path: Path) -> None:
-    import json
     import shutil
 
     folder = tmp_path / "future"
@@ -134,7 +139,6 @@ def test_head_ensemble_averages_members_and_streams_like_a_single_head() -> None
 
 
 def test_ensemble_model_round_trips(tmp_path: Path) -> None:
-    import json
 
     torch.manual_seed(1)
     model = RiskModel.create(ModelConfig(finetune="none", hidden=8, speaker_dim=4, members=2, aggregate="last"))
@@ -146,5 +150,63 @@ def test_ensemble_model_round_trips(tmp_path: Path) -> None:
     config = json.loads((folder / "config.json").read_text())
     config["aggregate"] = "median"
     (folder / "config.json").write_text(json.dumps(config))
-    with pytest.raises(ValueError, match="unknown aggregate"):
+    with pytest.raises(ValueError, match="aggregate"):
         RiskModel.load(folder)
+
+
+def _corrupt_copy(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    folder = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL, folder, ignore=shutil.ignore_patterns("report"))
+    target = folder / name
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, encoding="utf-8")
+    return folder
+
+
+_THRESHOLDS_OK = {"grooming": 0.8, "sextortion": 0.8}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("thresholds.json", json.dumps({"grooming": "0.5", "sextortion": 0.8}), "thresholds.json in .*grooming"),
+        ("thresholds.json", json.dumps({"grooming": True, "sextortion": 0.8}), "thresholds.json in .*grooming"),
+        ("thresholds.json", json.dumps({"grooming": 1.5, "sextortion": 0.8}), "less than or equal to 1"),
+        ("thresholds.json", json.dumps({"grooming": 0.8}), "thresholds.json: its categories"),
+        ("thresholds.json", json.dumps({**_THRESHOLDS_OK, "spam": 0.5}), "thresholds.json: its categories"),
+        ("thresholds.json", "[0.5, 0.5]", "thresholds.json in .*valid dictionary"),
+        ("thresholds.json", "{not json", "thresholds.json in .* not readable JSON"),
+        ("labels.json", json.dumps({"categories": ["grooming", "spam"]}), "labels.json in .*differ"),
+        ("calibration.json", json.dumps({"grooming": {"scale": "x", "bias": 0}}), "calibration.json in .*scale"),
+        ("calibration.json", json.dumps({"grooming": {"scale": 1, "bias": 0}}), "calibration.json: its categories"),
+        ("tactics.json", json.dumps({"thresholds": {"secrecy": 0.5}}), "tactics.json: its tactics"),
+        ("config.json", json.dumps({"members": "two"}), "config.json: members"),
+        ("config.json", "[]", "config.json must hold a JSON object"),
+        ("head.safetensors", b"\x00" * 64, "head.safetensors in .* does not fit"),
+    ],
+)
+def test_a_corrupt_model_folder_is_refused_at_load(tmp_path: Path, name: str, content: str, needle: str) -> None:
+    """Issue 15.2: a wrong type or value in a model file used to load, then fail every request (500s).
+    Now the load fails first, naming the file and the rule."""
+    if name == "config.json" and content.startswith("{"):
+        config = json.loads((DEFAULT_MODEL / "config.json").read_text(encoding="utf-8"))
+        content = json.dumps({**config, **json.loads(content)})
+    folder = _corrupt_copy(tmp_path, name, content)
+    with pytest.raises(ModelFolderError, match=needle):
+        RiskModel.load(folder, backend="onnx")
+
+
+def test_the_server_refuses_to_start_on_a_corrupt_model(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from fastapi.testclient import TestClient
+
+    from grooming_detect.api.app import create_app
+    from grooming_detect.api.settings import Settings
+
+    folder = _corrupt_copy(tmp_path, "thresholds.json", json.dumps({"grooming": "high", "sextortion": 0.8}))
+    settings = Settings(model=str(folder), open_mode=True, feedback_url=f"sqlite:///{tmp_path / 'f.db'}")
+    with caplog.at_level(logging.ERROR), pytest.raises(ModelFolderError, match=r"thresholds\.json"):
+        with TestClient(create_app(settings)):
+            pass
+    assert any("cannot be served" in r.getMessage() for r in caplog.records)

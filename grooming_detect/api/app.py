@@ -25,6 +25,7 @@ from grooming_detect.api.logs import configure_logging, log_event
 from grooming_detect.api.metrics import ApiMetrics
 from grooming_detect.api.settings import Settings
 from grooming_detect.api.streams import ConversationStore
+from grooming_detect.model_files import ModelFolderError
 from grooming_detect.schema import TranscriptLimits, use_limits
 from grooming_detect.scorer import RiskScorer
 
@@ -104,9 +105,13 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
             raise RuntimeError("no API keys configured: set GROOMING_DETECT_API_KEYS, or use open mode for trials")
         if settings.open_mode:
             log_event("open mode: requests are accepted without an API key; for local trials only", logging.WARNING)
-        app.state.scorer = scorer or await run_in_threadpool(
-            partial(RiskScorer.from_pretrained, settings.model, backend=settings.backend)
-        )
+        try:
+            app.state.scorer = scorer or await run_in_threadpool(
+                partial(RiskScorer.from_pretrained, settings.model, backend=settings.backend)
+            )
+        except ModelFolderError as exc:  # refuse to start, saying why, rather than answer 500 to every request
+            log_event("the model folder cannot be served; not starting", logging.ERROR, reason=str(exc))
+            raise
         app.state.feedback = FeedbackStore(settings.feedback_url)
         app.state.batcher = None
         if settings.micro_batching:
