@@ -29,7 +29,7 @@ from grooming_detect.schema import Message, Transcript
 from grooming_detect.scores import MessageScore, RiskLevel, Span, TacticSeen, TranscriptScore
 from grooming_detect.tactics import ROLE_INDEX
 
-__all__ = ["DEFAULT_MODEL_ENV", "RiskScorer", "ScoringSession", "resolve_model_path"]
+__all__ = ["DEFAULT_MODEL_ENV", "ConversationFull", "RiskScorer", "ScoringSession", "resolve_model_path"]
 
 DEFAULT_MODEL_ENV = "GROOMING_DETECT_MODEL"
 _REPO_DEFAULT = Path(__file__).resolve().parent.parent / "models" / "default"
@@ -319,6 +319,10 @@ class RiskScorer:
         return ScoringSession(self, conversation_id, self.resolve_thresholds(thresholds), return_spans)
 
 
+class ConversationFull(ValueError):
+    """Appending would take a live conversation past its message limit; nothing was appended."""
+
+
 class ScoringSession:
     """A live conversation. Keeps the GRU state and numbers only, never message text."""
 
@@ -336,10 +340,16 @@ class ScoringSession:
     def message_count(self) -> int:
         return len(self._state.messages)
 
-    def add(self, messages: Message | Sequence[Message]) -> TranscriptScore:
-        """Append one or more messages and return the updated score of the whole conversation so far."""
+    def add(self, messages: Message | Sequence[Message], *, max_messages: int | None = None) -> TranscriptScore:
+        """Append one or more messages and return the updated score of the whole conversation so far.
+
+        With ``max_messages``, raises :class:`ConversationFull` (appending nothing) when the conversation
+        would hold more; checked under the session's lock, so concurrent appends cannot pass it together."""
         batch = [messages] if isinstance(messages, Message) else list(messages)
         with self._lock:
+            total = len(self._state.messages) + len(batch)
+            if max_messages is not None and total > max_messages:
+                raise ConversationFull(f"conversation would hold {total} messages; the limit is {max_messages}")
             if batch:
                 normalized = normalize_all([m.text for m in batch])
                 vectors = self.scorer._encode_normalized(normalized)

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from grooming_detect.api.app import create_app
 from grooming_detect.api.feedback import FeedbackStore
 from grooming_detect.api.settings import Settings
-from grooming_detect.api.streams import ConversationStore
+from grooming_detect.api.streams import ConversationDropped, ConversationStore
 
 KEY = "test-key-123"
 HEADERS = {"X-API-Key": KEY}
@@ -220,9 +220,51 @@ def test_conversation_store_is_bounded_with_ttl() -> None:
     assert store.get_or_create("a", factory) is a
     store.get_or_create("c", factory)  # evicts b, the least recently used
     assert len(store) == 2 and store.evicted == 1
-    now[0] = 11.0
-    assert store.get_or_create("a", factory) is not a  # expired: starts afresh
+    with pytest.raises(ConversationDropped, match="evicted"):  # issue 15.12: never a silent restart
+        store.get_or_create("b", factory)
+    assert store.delete("b") and store.get_or_create("b", factory) is made[-1]  # ended, it starts afresh
+    now[0] = 30.0
+    with pytest.raises(ConversationDropped, match="expired"):
+        store.get_or_create("b", factory)
     assert store.expired >= 1
+
+
+def test_a_dropped_conversation_answers_409_until_ended(scorer, tmp_path: Path) -> None:
+    """Issue 15.12: when the store is full, the conversation it drops used to restart from zero on its next
+    append, without a word; now that append is a 409 saying what happened, and /metrics counts the drop."""
+    with TestClient(create_app(_settings(tmp_path, stream_max_conversations=1), scorer=scorer)) as c:
+        first, second = "/v1/conversations/one/messages", "/v1/conversations/two/messages"
+        assert c.post(first, json={"messages": _msgs(2)}, headers=HEADERS).status_code == 200
+        assert c.post(second, json={"messages": _msgs(1)}, headers=HEADERS).status_code == 200  # drops "one"
+        again = c.post(first, json={"messages": _msgs(1)}, headers=HEADERS)
+        assert again.status_code == 409 and "evicted" in again.json()["detail"]
+        assert 'grooming_detect_conversations_dropped{reason="evicted"} 1.0' in c.get("/metrics").text
+        assert c.delete("/v1/conversations/one", headers=HEADERS).status_code == 204
+        restarted = c.post(first, json={"messages": _msgs(1)}, headers=HEADERS)
+        assert restarted.status_code == 200 and len(restarted.json()["messages"]) == 1
+
+
+def test_the_message_limit_holds_under_concurrent_appends(scorer, tmp_path: Path) -> None:
+    """Issue 15.3: with a limit of 10, concurrent appends left 17 messages held (the check ran outside the
+    session's lock). Twelve appends of one message at once: exactly ten succeed, the rest are 422."""
+    with _served(create_app(_settings(tmp_path, max_messages=10), scorer=scorer)) as http:
+        barrier = threading.Barrier(12)
+        codes: list[int] = []
+
+        def append() -> None:
+            barrier.wait()
+            codes.append(
+                http.post("/v1/conversations/race/messages", json={"messages": _msgs(1)}, headers=HEADERS).status_code
+            )
+
+        threads = [threading.Thread(target=append) for _ in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        held = http.post("/v1/conversations/race/messages", json={"messages": _msgs(1)}, headers=HEADERS)
+    assert sorted(codes) == [200] * 10 + [422] * 2
+    assert held.status_code == 422 and "would hold 11 messages; the limit is 10" in json.dumps(held.json())
 
 
 @pytest.fixture(scope="module")

@@ -45,6 +45,12 @@ class ApiMetrics:
             registry=self.registry,
             buckets=(1, 16, 64, 128, 256, 512, 1024, 2048, 4096),
         )
+        self.conversations_dropped = Gauge(
+            "grooming_detect_conversations_dropped",
+            "Live conversations whose state was dropped since start (evicted: the store was full; expired: idle)",
+            ["reason"],
+            registry=self.registry,
+        )
         self.live_conversations = Gauge(
             "grooming_detect_live_conversations", "Live streaming conversations held", registry=self.registry
         )

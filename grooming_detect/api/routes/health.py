@@ -26,5 +26,9 @@ async def readyz(request: Request) -> JSONResponse:
 
 @router.get("/metrics", response_class=PlainTextResponse)
 async def metrics(request: Request) -> Response:
-    request.app.state.metrics.live_conversations.set(len(request.app.state.streams))
+    streams = request.app.state.streams
+    metrics = request.app.state.metrics
+    metrics.live_conversations.set(len(streams))
+    metrics.conversations_dropped.labels("evicted").set(streams.evicted)
+    metrics.conversations_dropped.labels("expired").set(streams.expired)
     return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -12,8 +12,8 @@ from grooming_detect.api.routes.errors import unprocessable
 from grooming_detect.api.schemas import ModelInfo, ModerateRequest, ModerateResponse, StreamRequest
 from grooming_detect.api.security import require_api_key
 from grooming_detect.api.settings import Settings
-from grooming_detect.api.streams import ConversationStore
-from grooming_detect.scorer import RiskScorer
+from grooming_detect.api.streams import ConversationDropped, ConversationStore
+from grooming_detect.scorer import ConversationFull, RiskScorer
 from grooming_detect.scores import TranscriptScore
 
 __all__ = ["router"]
@@ -101,16 +101,26 @@ async def append_messages(
     except ValueError as exc:
         raise unprocessable(["body", "thresholds"], str(exc)) from None
     store: ConversationStore = request.app.state.streams
-    session = store.get_or_create(
-        conversation_id,
-        lambda: scorer.stream(conversation_id, thresholds=thresholds, return_spans=body.return_spans),
-    )
-    total = session.message_count + len(body.messages)
-    if total > settings.max_messages:
+    if len(body.messages) > settings.max_messages:
         raise unprocessable(
-            ["body", "messages"], f"conversation would hold {total} messages; the limit is {settings.max_messages}"
+            ["body", "messages"], f"{len(body.messages)} messages; the limit is {settings.max_messages}"
         )
-    result = await run_in_threadpool(session.add, body.messages)
+    try:
+        session = store.get_or_create(
+            conversation_id,
+            lambda: scorer.stream(conversation_id, thresholds=thresholds, return_spans=body.return_spans),
+        )
+    except ConversationDropped as exc:
+        raise HTTPException(
+            status_code=409,
+            detail=f"this live conversation's state was dropped ({exc.reason}: the server keeps at most "
+            f"{settings.stream_max_conversations} for {settings.stream_ttl_seconds:g} s idle); DELETE it and "
+            "send the whole conversation again, or use a new id",
+        ) from None
+    try:
+        result = await run_in_threadpool(session.add, body.messages, max_messages=settings.max_messages)
+    except ConversationFull as exc:
+        raise unprocessable(["body", "messages"], str(exc)) from None
     _observe(request, [result])
     request.state.log_fields["conversations"] = len(store)
     return result
@@ -118,7 +128,7 @@ async def append_messages(
 
 @router.delete("/v1/conversations/{conversation_id}", tags=["moderation"], status_code=204)
 async def end_conversation(request: Request, conversation_id: str = Path(min_length=1, max_length=256)) -> Response:
-    """Forget a live conversation's state."""
+    """Forget a live conversation's state (or that it was dropped: the id can start afresh)."""
     if not request.app.state.streams.delete(conversation_id):
         raise HTTPException(status_code=404, detail="no such live conversation")
     return Response(status_code=204)
