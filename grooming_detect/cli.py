@@ -122,7 +122,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from grooming_detect.api.app import create_app
+    from grooming_detect.api.app import create_app, uvicorn_options
     from grooming_detect.api.settings import Settings
 
     overrides: dict[str, Any] = {"open_mode": True} if args.open else {}
@@ -133,7 +133,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings(**overrides)
     host = args.host or settings.host
     port = args.port or settings.port
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+    uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options(settings))
     return 0
 
 

@@ -128,7 +128,8 @@ class RiskScorer:
         out = self.thresholds
         for category, value in (thresholds or {}).items():
             if category not in out:
-                raise ValueError(f"unknown category {category!r}; known: {', '.join(self.categories)}")
+                # the caller's key is not repeated: an error body or log line must not carry client input
+                raise ValueError(f"a threshold names an unknown category; known: {', '.join(self.categories)}")
             if not isinstance(value, int | float) or isinstance(value, bool) or not 0.0 <= float(value) <= 1.0:
                 raise ValueError(f"threshold for {category!r} must be a number between 0 and 1")
             out[category] = float(value)

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from grooming_detect.api.app import create_app
+from grooming_detect.api.app import create_app, uvicorn_options
 from grooming_detect.api.feedback import FeedbackStore
 from grooming_detect.api.settings import Settings
 from grooming_detect.api.streams import ConversationDropped, ConversationStore
@@ -120,7 +120,7 @@ BAD_BODIES = [
     ({"transcripts": "nope"}, "transcripts"),
     ({"transcripts": [{"id": "x", "messages": _msgs(1)}], "thresholds": {"grooming": 2}}, "thresholds"),
     ({"transcripts": [{"id": "x", "messages": _msgs(1)}], "thresholds": {"other": 0.5}}, "thresholds"),
-    ({"transcripts": [{"id": "x", "messages": _msgs(1)}], "surprise": 1}, "surprise"),
+    ({"transcripts": [{"id": "x", "messages": _msgs(1)}], "surprise": 1}, "extra_forbidden"),
     ({"transcripts": [{"id": str(i), "messages": _msgs(1)} for i in range(5)]}, "the limit is 4"),
     ({"transcripts": [{"id": "x", "messages": _msgs(2001)}]}, "the limit is 2000"),
     ({"transcripts": [{"id": "x", "messages": _msgs(1, "ก" * 4001)}]}, "the limit is 4000"),
@@ -457,7 +457,8 @@ def _served(app) -> Iterator[httpx.Client]:
     import uvicorn
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    options = {**uvicorn_options(app.state.settings), "log_level": "warning"}
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **options))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
@@ -551,3 +552,119 @@ def test_micro_batches_respect_the_message_cap_and_can_be_turned_off(
         assert "grooming_detect_batch_requests_count 0.0" in http.get("/metrics").text
     for a, b in zip(capped_answers, direct, strict=True):
         assert a["results"][0]["category_scores"] == pytest.approx(b["results"][0]["category_scores"], abs=1e-4)
+
+
+def test_the_key_is_checked_before_the_body_is_read(client: TestClient) -> None:
+    """Issue 15.9: without a key, a malformed or oversized body was parsed (422, 413) before the key was
+    looked at; now it is a 401 from the headers alone."""
+    for raw in (b"{", b'{"transcripts": "nope"}', b"x" * (2 << 20)):
+        response = client.post("/v1/moderate", content=raw, headers={"Content-Type": "application/json"})
+        assert response.status_code == 401, response.text
+    wrong = client.post("/v1/feedback", content=b"{", headers={"X-API-Key": "nope", "Content-Type": "application/json"})
+    assert wrong.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"transcripts": [{"id": "x", "messages": _msgs(1)}], "CANARYKEY": 1},
+        {"transcripts": [{"id": "x", "messages": _msgs(1)}], "thresholds": {"CANARYKEY": 0.5}},
+        {"transcripts": [{"id": "x", "messages": _msgs(1)}], "thresholds": {"CANARYKEY": "high"}},
+        {"transcripts": [{"id": "x", "messages": [{"sender": "a", "text": "x", "CANARYKEY": 1}]}]},
+    ],
+)
+def test_error_bodies_never_repeat_what_the_client_named(client: TestClient, body: dict) -> None:
+    """Issue 15.7: a 422 echoed invented field names and threshold keys; now it names the field path (a
+    client's own key as <key>) and the rule."""
+    response = client.post("/v1/moderate", json=body, headers=HEADERS)
+    assert response.status_code == 422
+    assert "CANARYKEY" not in response.text and "high" not in response.text
+    assert all(item["loc"][0] == "body" and item["msg"] for item in response.json()["detail"])
+
+
+@pytest.mark.parametrize("value", [True, "0.5", None, [0.5], 1.5, -0.1])
+def test_thresholds_must_be_numbers_from_0_to_1(client: TestClient, value: object) -> None:
+    """Issue 15.11: ``true`` and ``"0.5"`` were read as thresholds."""
+    body = {"transcripts": [{"id": "x", "messages": _msgs(1)}], "thresholds": {"grooming": value}}
+    assert client.post("/v1/moderate", json=body, headers=HEADERS).status_code == 422
+    stream = {"messages": _msgs(1), "thresholds": {"grooming": value}}
+    assert client.post("/v1/conversations/t/messages", json=stream, headers=HEADERS).status_code == 422
+    ok = {"transcripts": [{"id": "x", "messages": _msgs(1)}], "thresholds": {"grooming": 1}}
+    assert client.post("/v1/moderate", json=ok, headers=HEADERS).status_code == 200
+
+
+def test_probes_answer_head(client: TestClient) -> None:
+    assert client.head("/healthz").status_code == 200 and client.head("/readyz").status_code == 200
+
+
+def test_hosting_headers_and_offline_docs(scorer, tmp_path: Path, benign_transcript) -> None:
+    """Issue 15.13: no server banner, security headers on every answer, no-store on scores, and /docs
+    served from the package's own assets (no CDN: it must work air-gapped)."""
+    with _served(create_app(_settings(tmp_path), scorer=scorer)) as http:
+        scored = http.post("/v1/moderate", json=_body([benign_transcript]), headers=HEADERS)
+        health = http.get("/healthz")
+        docs = http.get("/docs")
+        assets = [http.get(f"/static-offline-docs/{name}") for name in ("swagger-ui-bundle.js", "swagger-ui.css")]
+    assert "server" not in scored.headers
+    assert scored.headers["Cache-Control"] == "no-store" and "Cache-Control" not in health.headers
+    for response in (scored, health, docs):
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert scored.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert docs.status_code == 200 and "/static-offline-docs/swagger-ui-bundle.js" in docs.text
+    assert "cdn" not in docs.text.lower() and "https://" not in docs.text
+    assert all(a.status_code == 200 and len(a.content) > 10_000 for a in assets)
+
+
+def test_openapi_names_the_errors_security_and_export_type(client: TestClient) -> None:
+    """Issue 15.8: every protected route documents its error answers and the API-key scheme; the export
+    is JSON Lines."""
+    spec = client.get("/openapi.json").json()
+    assert spec["components"]["securitySchemes"]["APIKeyHeader"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "One of the server's API keys.",
+    }
+    for path, method in (("/v1/moderate", "post"), ("/v1/feedback", "post"), ("/v1/models", "get")):
+        operation = spec["paths"][path][method]
+        assert {"401", "413", "422"} <= set(operation["responses"]), path
+        assert operation["security"] == [{"APIKeyHeader": []}]
+    assert "409" in spec["paths"]["/v1/conversations/{conversation_id}/messages"]["post"]["responses"]
+    assert "404" in spec["paths"]["/v1/conversations/{conversation_id}"]["delete"]["responses"]
+    assert "503" in spec["paths"]["/v1/feedback"]["post"]["responses"]
+    export = spec["paths"]["/v1/feedback/export"]["get"]["responses"]["200"]["content"]
+    assert list(export) == ["application/x-ndjson"]
+
+
+def test_a_locked_feedback_store_does_not_stall_scoring(scorer, tmp_path: Path, benign_transcript) -> None:
+    """Issue 15.4: a locked SQLite feedback file held /v1/moderate for 9 s (both used one thread pool).
+    With 48 feedback requests waiting on the lock, scoring answers before any of them does."""
+    import sqlite3
+
+    database = tmp_path / "locked.db"
+    settings = _settings(tmp_path, feedback_url=f"sqlite:///{database}", feedback_timeout_seconds=20.0)
+    with _served(create_app(settings, scorer=scorer)) as http:
+        lock = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+        lock.execute("BEGIN EXCLUSIVE")
+        finished: list[float] = []
+        body = {"transcript_id": "t", "model_version": scorer.version, "category": "grooming", "verdict": "confirmed"}
+
+        def send_feedback() -> None:
+            http.post("/v1/feedback", json=body, headers=HEADERS)
+            finished.append(time.monotonic())
+
+        threads = [threading.Thread(target=send_feedback) for _ in range(48)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1.0)  # let them reach the lock
+        scored = http.post("/v1/moderate", json=_body([benign_transcript]), headers=HEADERS)
+        scored_at = time.monotonic()
+        assert scored.status_code == 200
+        assert not finished, "a feedback request finished while the store was locked"
+        lock.execute("ROLLBACK")
+        lock.close()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert len(finished) == 48 and min(finished) > scored_at

@@ -14,6 +14,7 @@ from fastapi import FastAPI, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,13 +24,27 @@ from grooming_detect.api.batching import MicroBatcher
 from grooming_detect.api.feedback import FeedbackStore
 from grooming_detect.api.logs import configure_logging, log_event
 from grooming_detect.api.metrics import ApiMetrics
+from grooming_detect.api.security import PROTECTED_PREFIX, KeyCheckMiddleware
 from grooming_detect.api.settings import Settings
 from grooming_detect.api.streams import ConversationStore
 from grooming_detect.model_files import ModelFolderError
 from grooming_detect.schema import TranscriptLimits, use_limits
 from grooming_detect.scorer import RiskScorer
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "uvicorn_options"]
+
+_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    # JSON answers need nothing; the docs pages get their own policy (see _docs_csp)
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
+_DOCS_PATHS = ("/docs", "/static-offline-docs/")
+_DOCS_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+)
 
 
 class _BodyTooLarge(HTTPException):
@@ -89,9 +104,41 @@ async def _no_receive() -> Message:  # pragma: no cover - a JSONResponse never r
     return {"type": "http.disconnect"}
 
 
+def _field_names() -> frozenset[str]:
+    """Every field name the request bodies declare, and where FastAPI says a value came from."""
+    from grooming_detect.api.schemas import FeedbackIn, ModerateRequest, StreamRequest
+    from grooming_detect.schema import Message, Transcript
+
+    names = {"body", "path", "query", "header", "cookie", "conversation_id"}
+    for model in (FeedbackIn, ModerateRequest, StreamRequest, Message, Transcript):
+        names.update(model.model_fields)
+    return frozenset(names)
+
+
+_FIELDS = _field_names()
+
+
+def _clean_loc(loc: Any) -> list[str | int]:
+    """A validation error's path with whatever the client named itself (an invented field, a dict key such
+    as a threshold's category or a metadata key) shown as ``<key>``: error bodies never repeat client input."""
+    return [part if isinstance(part, int) or part in _FIELDS else "<key>" for part in loc]
+
+
 def _clean_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Field, message and type of each validation error, never the offending input (it may be a child's text)."""
-    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type", "")} for e in errors]
+    """Field path, message and type of each validation error, never the offending input or a key the
+    client chose (it may be a child's text)."""
+    return [
+        {"loc": _clean_loc(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type", "")} for e in errors
+    ]
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How ``grooming-detect serve`` runs uvicorn (tests run it the same way)."""
+    return {
+        "log_level": settings.log_level.lower(),
+        "access_log": False,  # the app logs each request itself, without text
+        "server_header": False,  # no "server: uvicorn" on every answer
+    }
 
 
 def create_app(settings: Settings | None = None, scorer: RiskScorer | None = None) -> FastAPI:
@@ -112,7 +159,9 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
         except ModelFolderError as exc:  # refuse to start, saying why, rather than answer 500 to every request
             log_event("the model folder cannot be served; not starting", logging.ERROR, reason=str(exc))
             raise
-        app.state.feedback = FeedbackStore(settings.feedback_url)
+        app.state.feedback = FeedbackStore(
+            settings.feedback_url, threads=settings.feedback_threads, timeout_s=settings.feedback_timeout_seconds
+        )
         app.state.batcher = None
         if settings.micro_batching:
             metrics: ApiMetrics = app.state.metrics
@@ -139,7 +188,9 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
                 await app.state.batcher.stop()
             app.state.feedback.close()
 
-    app = FastAPI(
+    # Swagger UI's script and style from the fastapi-offline package, not a CDN: /docs works air-gapped
+    app = FastAPIOffline(
+        redoc_url=None,
         title="grooming-detect",
         version=__version__,
         description="Scores Thai chat transcripts for online grooming and sextortion risk. Scores help human "
@@ -152,6 +203,7 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
     app.state.batcher = None
     limits = TranscriptLimits(settings.max_messages, settings.max_message_chars)
     app.add_middleware(LimitsMiddleware, max_bytes=settings.max_body_bytes, limits=limits)
+    app.add_middleware(KeyCheckMiddleware, settings=settings)  # added last: runs first, before any body is read
 
     @app.middleware("http")
     async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -167,6 +219,12 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
         app.state.metrics.requests.labels(route, request.method, str(response.status_code)).inc()
         app.state.metrics.latency.labels(route).observe(elapsed)
         response.headers["X-Request-ID"] = request_id
+        for header, value in _SECURITY_HEADERS.items():
+            response.headers.setdefault(header, value)
+        if request.url.path.startswith(_DOCS_PATHS):  # Swagger UI starts from an inline script
+            response.headers["Content-Security-Policy"] = _DOCS_CSP
+        if request.url.path.startswith(PROTECTED_PREFIX):  # scores, transcripts, feedback: never cached
+            response.headers["Cache-Control"] = "no-store"
         scorer = getattr(app.state, "scorer", None)
         log_event(
             "request",

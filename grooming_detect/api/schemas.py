@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, create_model, field_validator
 
 from grooming_detect.schema import Message, Transcript, find_lone_surrogate
 from grooming_detect.scores import TranscriptScore
 
 __all__ = [
+    "ERROR_RESPONSES",
+    "ErrorBody",
     "FeedbackIn",
     "FeedbackOut",
     "ModelInfo",
@@ -18,6 +20,9 @@ __all__ = [
     "ModeratedTranscript",
     "StreamRequest",
 ]
+
+Threshold = Annotated[StrictFloat | StrictInt, Field(ge=0.0, le=1.0)]
+"""A number from 0 to 1 written as a number: ``true`` or ``"0.5"`` is a 422, not silently read as one."""
 
 _EXAMPLE_TRANSCRIPT: dict[str, Any] = {
     "id": "conv-123",
@@ -35,7 +40,7 @@ class ModerateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"transcripts": [_EXAMPLE_TRANSCRIPT]}]})
 
     transcripts: list[Transcript] = Field(min_length=1, description="1 to 256 transcripts (server limit).")
-    thresholds: dict[str, float] | None = Field(None, description="Per-category thresholds between 0 and 1.")
+    thresholds: dict[str, Threshold] | None = Field(None, description="Per-category thresholds between 0 and 1.")
     return_spans: bool = Field(False, description="Compute highlighted spans (several times slower; off by default).")
 
 
@@ -71,7 +76,7 @@ class StreamRequest(BaseModel):
     )
 
     messages: list[Message] = Field(min_length=1)
-    thresholds: dict[str, float] | None = Field(
+    thresholds: dict[str, Threshold] | None = Field(
         None, description="Thresholds for this conversation; only read when it starts."
     )
     return_spans: bool = False
@@ -123,3 +128,33 @@ class ModelInfo(BaseModel):
     categories: list[str]
     thresholds: dict[str, float]
     card_summary: str | None = Field(None, description="The model card's opening lines.")
+
+
+class ErrorBody(BaseModel):
+    """Every error answer but a 422: what went wrong, never the input."""
+
+    detail: str
+
+
+class ValidationErrorItem(BaseModel):
+    loc: list[str | int] = Field(description="Where: the field path (client-chosen keys show as <key>).")
+    msg: str = Field(description="The rule that failed.")
+    type: str
+
+
+class ValidationErrorBody(BaseModel):
+    """A 422: each problem's field path and rule, never the offending value."""
+
+    detail: list[ValidationErrorItem]
+
+
+def _error(description: str, model: type[BaseModel] = ErrorBody) -> dict[str, Any]:
+    return {"description": description, "model": model}
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _error("No API key, or not one of the server's (checked before the body is read)."),
+    413: _error("The body is larger than the server's limit."),
+    422: _error("The body breaks the schema or a limit.", ValidationErrorBody),
+}
+"""The answers every protected route may give besides its own, for the OpenAPI document."""

@@ -37,4 +37,8 @@ class Settings(BaseSettings):
         0.0, ge=0, le=1000, description="How long an idle server holds a request for others to batch with it."
     )
     feedback_url: str = Field("sqlite:///feedback.db", description="SQLAlchemy URL of the feedback store.")
+    feedback_threads: int = Field(4, ge=1, le=64, description="Threads for the feedback store (not scoring's).")
+    feedback_timeout_seconds: float = Field(
+        5.0, gt=0, le=300, description="How long a feedback statement waits for a database lock before a 503."
+    )
     log_level: str = "INFO"

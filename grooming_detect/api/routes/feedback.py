@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from grooming_detect.api.feedback import FeedbackStore
 from grooming_detect.api.routes.errors import unprocessable
-from grooming_detect.api.schemas import FeedbackIn, FeedbackOut
+from grooming_detect.api.schemas import ERROR_RESPONSES, ErrorBody, FeedbackIn, FeedbackOut
 from grooming_detect.api.security import require_api_key
 from grooming_detect.scorer import RiskScorer
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["feedback"], dependencies=[Depends(require_api_key)])
+router = APIRouter(
+    tags=["feedback"],
+    dependencies=[Depends(require_api_key)],
+    responses={
+        **ERROR_RESPONSES,
+        503: {"description": "The feedback store is unreachable; retry after Retry-After.", "model": ErrorBody},
+    },
+)
 
 
 @router.post("/v1/feedback", status_code=201)
@@ -25,8 +32,9 @@ async def feedback(request: Request, body: FeedbackIn) -> FeedbackOut:
     if body.store_content and body.transcript is None:
         raise unprocessable(["body", "transcript"], "store_content is true but no transcript was sent")
     content = body.transcript.model_dump(mode="json") if body.store_content and body.transcript else None
-    row = await run_in_threadpool(
-        request.app.state.feedback.add,
+    store: FeedbackStore = request.app.state.feedback
+    row = await store.call(
+        store.add,
         transcript_id=body.transcript_id,
         model_version=body.model_version,
         category=body.category,
@@ -37,8 +45,18 @@ async def feedback(request: Request, body: FeedbackIn) -> FeedbackOut:
     return FeedbackOut(id=row.id, stored_content=content is not None)
 
 
-@router.get("/v1/feedback/export")
+@router.get(
+    "/v1/feedback/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "One JSON object per line (JSON Lines), oldest first.",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        }
+    },
+)
 async def export_feedback(request: Request) -> StreamingResponse:
     """All feedback as JSON Lines, oldest first."""
-    await run_in_threadpool(request.app.state.feedback.ping)  # an outage is a 503 before the stream starts
-    return StreamingResponse(request.app.state.feedback.export_jsonl(), media_type="application/x-ndjson")
+    store: FeedbackStore = request.app.state.feedback
+    await store.call(store.ping)  # an outage is a 503 before the stream starts
+    return StreamingResponse(store.export_stream(), media_type="application/x-ndjson")

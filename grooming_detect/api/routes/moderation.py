@@ -9,7 +9,14 @@ from fastapi.responses import Response
 from grooming_detect.api.batching import MicroBatcher
 from grooming_detect.api.metrics import ApiMetrics
 from grooming_detect.api.routes.errors import unprocessable
-from grooming_detect.api.schemas import ModelInfo, ModerateRequest, ModerateResponse, StreamRequest
+from grooming_detect.api.schemas import (
+    ERROR_RESPONSES,
+    ErrorBody,
+    ModelInfo,
+    ModerateRequest,
+    ModerateResponse,
+    StreamRequest,
+)
 from grooming_detect.api.security import require_api_key
 from grooming_detect.api.settings import Settings
 from grooming_detect.api.streams import ConversationDropped, ConversationStore
@@ -18,7 +25,7 @@ from grooming_detect.scores import TranscriptScore
 
 __all__ = ["router"]
 
-router = APIRouter(dependencies=[Depends(require_api_key)])
+router = APIRouter(dependencies=[Depends(require_api_key)], responses=ERROR_RESPONSES)
 
 
 def _card_summary(scorer: RiskScorer) -> str | None:
@@ -87,7 +94,11 @@ async def moderate(request: Request, body: ModerateRequest) -> ModerateResponse:
     return ModerateResponse.of(request.state.request_id, scorer.name, scorer.version, results)
 
 
-@router.post("/v1/conversations/{conversation_id}/messages", tags=["moderation"])
+@router.post(
+    "/v1/conversations/{conversation_id}/messages",
+    tags=["moderation"],
+    responses={409: {"description": "The conversation's state was dropped; DELETE it and resend.", "model": ErrorBody}},
+)
 async def append_messages(
     request: Request,
     body: StreamRequest,
@@ -126,7 +137,12 @@ async def append_messages(
     return result
 
 
-@router.delete("/v1/conversations/{conversation_id}", tags=["moderation"], status_code=204)
+@router.delete(
+    "/v1/conversations/{conversation_id}",
+    tags=["moderation"],
+    status_code=204,
+    responses={404: {"description": "No such live conversation.", "model": ErrorBody}},
+)
 async def end_conversation(request: Request, conversation_id: str = Path(min_length=1, max_length=256)) -> Response:
     """Forget a live conversation's state (or that it was dropped: the id can start afresh)."""
     if not request.app.state.streams.delete(conversation_id):
