@@ -146,7 +146,7 @@ class FeedbackStore:
         rows = self.export_jsonl(batch)
         done = object()
         while (line := await self.call(next, rows, done)) is not done:
-            yield line  # type: ignore[misc]
+            yield line
 
     def close(self) -> None:
         self.engine.dispose()
