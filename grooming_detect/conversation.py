@@ -52,8 +52,9 @@ def speaker_slots(senders: Sequence[str], slots: int, seen: dict[str, int] | Non
 class ConversationStep:
     """Runs a conversation head (``ConversationHead`` or ``HeadEnsemble``) over conversations.
 
-    The head is any module called as ``head(vectors (B, T, D), speakers (B, T), state, roles (B, T))`` that
-    returns per-message logits (B, T, C) and its GRU state (1, B, H).
+    The head is any module called as ``head(vectors (B, T, D), speakers (B, T), state, roles (B, T),
+    all_states=False)`` that returns per-message logits (B, T, C) and its GRU state (1, B, H), or with
+    ``all_states`` the state after every message (B, T, H).
     """
 
     def __init__(self, head: nn.Module, slots: int, aggregate: str) -> None:
@@ -78,9 +79,27 @@ class ConversationStep:
         if not len(vectors):
             empty = np.zeros((0, 0))
             return empty, empty, hidden
+        return self._read(vectors, speakers, roles, hidden, running, all_states=False)
+
+    def _read(
+        self,
+        vectors: torch.Tensor,
+        speakers: Sequence[int],
+        roles: Sequence[int],
+        hidden: torch.Tensor | None,
+        running: np.ndarray | None,
+        *,
+        all_states: bool,
+    ) -> tuple[np.ndarray, np.ndarray, torch.Tensor]:
+        """One pass of the head over one conversation's messages: own logits, risk so far, and the final
+        GRU state (or, with ``all_states``, the state after every message, (1, T, H))."""
         with torch.inference_mode():
             logits, state = self.head(
-                vectors[None], torch.tensor([list(speakers)]), hidden, torch.tensor([list(roles)])
+                vectors[None],
+                torch.tensor([list(speakers)]),
+                hidden,
+                torch.tensor([list(roles)]),
+                all_states=all_states,
             )
         raw = logits[0].double().numpy()
         return raw, so_far(raw, self.aggregate, running), state
@@ -98,13 +117,9 @@ class ConversationStep:
         if not len(vectors):
             empty = np.zeros((0, 0))
             return empty, empty, [hidden]
-        with torch.inference_mode():
-            logits, sequence = self.head(
-                vectors[None], torch.tensor([list(speakers)]), hidden, torch.tensor([list(roles)]), all_states=True
-            )
-        raw = logits[0].double().numpy()
+        raw, cum, sequence = self._read(vectors, speakers, roles, hidden, running, all_states=True)
         after = [sequence[:, t][None].contiguous() for t in range(sequence.shape[1])]  # each (1, 1, H)
-        return raw, so_far(raw, self.aggregate, running), [hidden, *after]
+        return raw, cum, [hidden, *after]
 
     def variants(
         self,

@@ -38,7 +38,7 @@ from grooming_detect.encoder import (
 )
 from grooming_detect.encoder_onnx import OnnxMessageEncoder, artifact_inputs, ensure_artifact
 from grooming_detect.lexical import TAGGER_FILES, LexicalTagger
-from grooming_detect.model_files import ModelFolderError, read_model_files
+from grooming_detect.model_files import ModelFolderError, first_error, read_json, read_model_files
 from grooming_detect.scores import CATEGORIES
 from grooming_detect.tactics import ROLE_INDEX
 
@@ -120,9 +120,7 @@ class ModelConfig:
         try:
             return TypeAdapter(cls).validate_python(known)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            raise ModelFolderError(f"config.json: {where}: {first['msg']}") from None
+            raise ModelFolderError(f"config.json: {first_error(exc)}") from None
         except ValueError as exc:  # __post_init__: an unknown aggregate, members below one
             raise ModelFolderError(f"config.json: {exc}") from None
 
@@ -306,11 +304,7 @@ class RiskModel(nn.Module):
         path = Path(path)
         if not (path / "config.json").is_file():
             raise FileNotFoundError(f"no model at {path} (config.json missing)")
-        try:
-            raw = json.loads((path / "config.json").read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ModelFolderError(f"config.json in {path} is not readable JSON ({type(exc).__name__})") from None
-        config = ModelConfig.from_dict(raw)
+        config = ModelConfig.from_dict(read_json(path / "config.json"))
         if config.format_version > FORMAT_VERSION:
             raise ValueError(f"model format {config.format_version} is newer than this library supports")
         files = read_model_files(path, config.categories, config.tactics)  # before the slow encoder load

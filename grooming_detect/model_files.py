@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, TypeAdapter, ValidationError
 
-__all__ = ["ModelFiles", "ModelFolderError", "read_model_files"]
+__all__ = ["ModelFiles", "ModelFolderError", "first_error", "read_json", "read_model_files"]
 
 
 class ModelFolderError(ValueError):
@@ -52,7 +52,14 @@ class ModelFiles(BaseModel):
     tactic_thresholds: dict[str, float] | None
 
 
-def _read(path: Path) -> Any:
+def first_error(exc: ValidationError) -> str:
+    """``field.path: rule`` of a validation error's first problem, for a message naming a file."""
+    first = exc.errors()[0]
+    return f"{'.'.join(str(part) for part in first['loc']) or '(top level)'}: {first['msg']}"
+
+
+def read_json(path: Path) -> Any:
+    """A model file's JSON; a missing or unreadable file is a :class:`ModelFolderError` naming it."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -63,11 +70,9 @@ def _read(path: Path) -> Any:
 
 def _checked(path: Path, adapter: TypeAdapter[Any]) -> Any:
     try:
-        return adapter.validate_python(_read(path))
+        return adapter.validate_python(read_json(path))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise ModelFolderError(f"{path.name} in {path.parent}: {where}: {first['msg']}") from None
+        raise ModelFolderError(f"{path.name} in {path.parent}: {first_error(exc)}") from None
 
 
 def _same_keys(name: str, keys: Sequence[str], expected: Sequence[str], what: str) -> None:

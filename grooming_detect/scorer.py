@@ -277,8 +277,8 @@ class RiskScorer:
     ) -> TranscriptScore:
         """Score a whole transcript: per-message risk so far, first alert, spans.
 
-        ``span_method`` is how spans are found (``grooming_detect.explain``): ``fast`` (tactic-like words,
-        each verified by one occlusion: at most about 2x the cost of no spans) or ``exhaustive`` (every
+        ``span_method`` is how spans are found (``grooming_detect.explain``): ``fast`` (the tactic-like words,
+        verified together by one occlusion: at most about 2x the cost of no spans) or ``exhaustive`` (every
         word occluded; several times slower, what ``grooming-detect explain`` shows)."""
         return self.score_batch(
             [transcript], thresholds=thresholds, return_spans=return_spans, span_method=span_method

@@ -37,7 +37,7 @@ _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
-    # JSON answers need nothing; the docs pages get their own policy (see _docs_csp)
+    # JSON answers need nothing; the docs pages get their own policy (_DOCS_CSP)
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
 }
 _DOCS_PATHS = ("/docs", "/static-offline-docs/")
