@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Any
 
 from grooming_detect import __version__
@@ -122,10 +123,13 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from grooming_detect.api.app import create_app, uvicorn_options
+    from grooming_detect.api.app import create_app
+    from grooming_detect.api.server import check_bind, uvicorn_options
     from grooming_detect.api.settings import Settings
 
-    overrides: dict[str, Any] = {"open_mode": True} if args.open else {}
+    overrides: dict[str, Any] = {"open_mode": True} if args.open or args.open_remote else {}
+    if args.open_remote:
+        overrides["open_mode_remote"] = True
     if args.model:
         overrides["model"] = args.model
     if args.backend:
@@ -133,7 +137,44 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings(**overrides)
     host = args.host or settings.host
     port = args.port or settings.port
+    check_bind(settings, host)
     uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options(settings))
+    return 0
+
+
+def _cmd_keys_new(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from grooming_detect.api.security import ApiKey, KeysFileError, hash_key, new_key, read_keys_file
+
+    key = new_key()
+    try:
+        entry = ApiKey(
+            id=args.id, sha256=hash_key(key), scopes=[s.strip() for s in args.scopes.split(",") if s.strip()]
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        sys.stderr.write(f"error: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}\n")
+        return 2
+    import yaml
+
+    line = yaml.safe_dump([entry.model_dump()], default_flow_style=None, sort_keys=False)
+    if args.keys_file is not None:
+        try:
+            existing = read_keys_file(args.keys_file) if args.keys_file.exists() else []
+        except KeysFileError as exc:
+            sys.stderr.write(f"error: {exc}\n")
+            return 2
+        if any(k.id == entry.id for k in existing):
+            sys.stderr.write(f"error: {args.keys_file} already has a key with id {entry.id}\n")
+            return 2
+        document = {"keys": [k.model_dump() for k in [*existing, entry]]}
+        args.keys_file.write_text(yaml.safe_dump(document, default_flow_style=None, sort_keys=False), encoding="utf-8")
+        sys.stderr.write(f"added key {entry.id} to {args.keys_file}\n")
+    else:
+        sys.stderr.write("add this entry under keys: in the keys file (GROOMING_DETECT_KEYS_FILE):\n" + line)
+    sys.stdout.write(key + "\n")  # shown once: the server keeps only the hash
+    sys.stderr.write("the key above is shown only now; give it to the client\n")
     return 0
 
 
@@ -187,7 +228,22 @@ def _add_builtin(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", default=None, help="model folder or MLflow URI (default: models/default)")
     _add_backend(p)
     p.add_argument("--open", action="store_true", help="open mode: no API key needed (local trials only)")
+    p.add_argument(
+        "--open-remote", action="store_true", help="open mode on a non-loopback --host (a proxy must check callers)"
+    )
     p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("keys", help="API keys: make a new one (the server keeps only its hash)")
+    keys_sub = p.add_subparsers(dest="keys_command", required=True)
+    k = keys_sub.add_parser("new", help="print a new key once, and its entry for the keys file")
+    k.add_argument("--id", required=True, help="the key's id, logged instead of the key (letters, digits, ._-)")
+    k.add_argument(
+        "--scopes",
+        default="score",
+        help="comma-separated: score, feedback:write, feedback:read, metrics, admin (default score)",
+    )
+    k.add_argument("--keys-file", type=Path, default=None, help="append the entry to this YAML keys file")
+    k.set_defaults(func=_cmd_keys_new)
 
 
 def _add_plugins(sub: argparse._SubParsersAction) -> None:

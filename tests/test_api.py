@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -14,9 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from livehttp import served
 
-from grooming_detect.api.app import create_app, uvicorn_options
+from grooming_detect.api.app import create_app
 from grooming_detect.api.feedback import FeedbackStore
+from grooming_detect.api.security import ApiKey, hash_key
 from grooming_detect.api.settings import Settings
 from grooming_detect.api.streams import ConversationDropped, ConversationStore
 
@@ -25,7 +25,11 @@ HEADERS = {"X-API-Key": KEY}
 
 
 def _settings(tmp_path: Path, **overrides) -> Settings:
-    values = {"api_keys": [KEY], "feedback_url": f"sqlite:///{tmp_path / 'feedback.db'}", **overrides}
+    values = {
+        "keys": [ApiKey(id="test", sha256=hash_key(KEY), scopes=["admin"])],
+        "feedback_url": f"sqlite:///{tmp_path / 'feedback.db'}",
+        **overrides,
+    }
     return Settings(**values)
 
 
@@ -94,16 +98,16 @@ def test_auth_required(client: TestClient, headers: dict, benign_transcript) -> 
     for path in ("/v1/models", "/v1/feedback/export"):
         response = client.get(path, headers=headers)
         assert response.status_code == 401, path
-        assert response.headers["WWW-Authenticate"] == "APIKey"
+        assert response.headers["WWW-Authenticate"] == "APIKey, Bearer"
 
 
 def test_open_mode_and_missing_keys(scorer, tmp_path: Path, caplog, benign_transcript) -> None:
     with caplog.at_level(logging.WARNING, logger="grooming_detect.api"):
-        with TestClient(create_app(_settings(tmp_path, api_keys=[], open_mode=True), scorer=scorer)) as c:
+        with TestClient(create_app(_settings(tmp_path, keys=[], open_mode=True), scorer=scorer)) as c:
             assert c.post("/v1/moderate", json=_body([benign_transcript])).status_code == 200
     assert any("open mode" in r.getMessage() for r in caplog.records)
     with pytest.raises(RuntimeError, match="no API keys"):
-        with TestClient(create_app(_settings(tmp_path, api_keys=[]), scorer=scorer)):
+        with TestClient(create_app(_settings(tmp_path, keys=[]), scorer=scorer)):
             pass
 
 
@@ -238,7 +242,7 @@ def test_a_dropped_conversation_answers_409_until_ended(scorer, tmp_path: Path) 
         assert c.post(second, json={"messages": _msgs(1)}, headers=HEADERS).status_code == 200  # drops "one"
         again = c.post(first, json={"messages": _msgs(1)}, headers=HEADERS)
         assert again.status_code == 409 and "evicted" in again.json()["detail"]
-        assert 'grooming_detect_conversations_dropped{reason="evicted"} 1.0' in c.get("/metrics").text
+        assert 'grooming_detect_conversations_dropped{reason="evicted"} 1.0' in c.get("/metrics", headers=HEADERS).text
         assert c.delete("/v1/conversations/one", headers=HEADERS).status_code == 204
         restarted = c.post(first, json={"messages": _msgs(1)}, headers=HEADERS)
         assert restarted.status_code == 200 and len(restarted.json()["messages"]) == 1
@@ -247,7 +251,7 @@ def test_a_dropped_conversation_answers_409_until_ended(scorer, tmp_path: Path) 
 def test_the_message_limit_holds_under_concurrent_appends(scorer, tmp_path: Path) -> None:
     """Issue 15.3: with a limit of 10, concurrent appends left 17 messages held (the check ran outside the
     session's lock). Twelve appends of one message at once: exactly ten succeed, the rest are 422."""
-    with _served(create_app(_settings(tmp_path, max_messages=10), scorer=scorer)) as http:
+    with served(create_app(_settings(tmp_path, max_messages=10), scorer=scorer)) as http:
         barrier = threading.Barrier(12)
         codes: list[int] = []
 
@@ -428,7 +432,7 @@ def test_metrics_and_logs_never_hold_text(client: TestClient, caplog) -> None:
         bad_role = {"transcripts": [{"id": "c", "messages": [{"sender": "a", "text": "x", "role": canary}]}]}
         response = client.post("/v1/moderate", json=bad_role, headers=HEADERS)
         assert canary not in response.text
-    metrics = client.get("/metrics").text
+    metrics = client.get("/metrics", headers=HEADERS).text
     assert "grooming_detect_requests_total" in metrics and "grooming_detect_score_bucket" in metrics
     assert canary not in metrics
     from grooming_detect.api.logs import JsonFormatter
@@ -445,36 +449,8 @@ def test_openapi_docs(client: TestClient) -> None:
     assert "examples" in json.dumps(spec["components"]["schemas"]["ModerateRequest"])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _served(app) -> Iterator[httpx.Client]:
-    """The app on a real uvicorn socket on 127.0.0.1, with a client for it."""
-    import uvicorn
-
-    port = _free_port()
-    options = {**uvicorn_options(app.state.settings), "log_level": "warning"}
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **options))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
-            yield http
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-
-
 def test_real_uvicorn_socket(scorer, tmp_path: Path, sextortion_transcript) -> None:
-    with _served(create_app(_settings(tmp_path), scorer=scorer)) as http:
+    with served(create_app(_settings(tmp_path), scorer=scorer)) as http:
         assert http.get("/readyz").json()["status"] == "ready"
         response = http.post("/v1/moderate", json=_body([sextortion_transcript]), headers=HEADERS)
         assert response.status_code == 200
@@ -504,7 +480,7 @@ def _concurrent_posts(http: httpx.Client, bodies: list[dict]) -> list[dict]:
 def _batch_counts(http: httpx.Client) -> tuple[float, float]:
     """(batches run, requests scored in them), read from the server's own /metrics."""
     values = {}
-    for line in http.get("/metrics").text.splitlines():
+    for line in http.get("/metrics", headers=HEADERS).text.splitlines():
         if line.startswith(("grooming_detect_batch_requests_count", "grooming_detect_batch_requests_sum")):
             name, value = line.split()
             values[name] = float(value)
@@ -523,7 +499,7 @@ def test_concurrent_requests_are_scored_together_and_each_gets_its_own_answer(
     ]
     bodies = [_body(ts, **({"thresholds": th} if th else {}), return_spans=spans) for ts, th, spans in requests]
     settings = _settings(tmp_path, batch_wait_ms=200.0)  # a wide window, so the eight surely meet
-    with _served(create_app(settings, scorer=scorer)) as http:
+    with served(create_app(settings, scorer=scorer)) as http:
         answers = _concurrent_posts(http, bodies)
         batches, scored = _batch_counts(http)
     assert scored == 8 and batches < 8
@@ -543,13 +519,13 @@ def test_micro_batches_respect_the_message_cap_and_can_be_turned_off(
     n = len(grooming_transcript.messages)
     bodies = [_body([grooming_transcript]) for _ in range(6)]
     capped = _settings(tmp_path, batch_wait_ms=200.0, batch_max_messages=n)  # one transcript per batch
-    with _served(create_app(capped, scorer=scorer)) as http:
+    with served(create_app(capped, scorer=scorer)) as http:
         capped_answers = _concurrent_posts(http, bodies)
         batches, scored = _batch_counts(http)
     assert batches == scored == 6
-    with _served(create_app(_settings(tmp_path, micro_batching=False), scorer=scorer)) as http:
+    with served(create_app(_settings(tmp_path, micro_batching=False), scorer=scorer)) as http:
         direct = _concurrent_posts(http, bodies)
-        assert "grooming_detect_batch_requests_count 0.0" in http.get("/metrics").text
+        assert "grooming_detect_batch_requests_count 0.0" in http.get("/metrics", headers=HEADERS).text
     for a, b in zip(capped_answers, direct, strict=True):
         assert a["results"][0]["category_scores"] == pytest.approx(b["results"][0]["category_scores"], abs=1e-4)
 
@@ -600,7 +576,7 @@ def test_probes_answer_head(client: TestClient) -> None:
 def test_hosting_headers_and_offline_docs(scorer, tmp_path: Path, benign_transcript) -> None:
     """Issue 15.13: no server banner, security headers on every answer, no-store on scores, and /docs
     served from the package's own assets (no CDN: it must work air-gapped)."""
-    with _served(create_app(_settings(tmp_path), scorer=scorer)) as http:
+    with served(create_app(_settings(tmp_path), scorer=scorer)) as http:
         scored = http.post("/v1/moderate", json=_body([benign_transcript]), headers=HEADERS)
         health = http.get("/healthz")
         docs = http.get("/docs")
@@ -630,7 +606,8 @@ def test_openapi_names_the_errors_security_and_export_type(client: TestClient) -
     for path, method in (("/v1/moderate", "post"), ("/v1/feedback", "post"), ("/v1/models", "get")):
         operation = spec["paths"][path][method]
         assert {"401", "413", "422"} <= set(operation["responses"]), path
-        assert operation["security"] == [{"APIKeyHeader": []}]
+        assert operation["security"] == [{"APIKeyHeader": []}, {"Bearer": []}]  # either one
+        assert {"403", "429"} <= set(operation["responses"]) and operation["x-required-scope"], path
     assert "409" in spec["paths"]["/v1/conversations/{conversation_id}/messages"]["post"]["responses"]
     assert "404" in spec["paths"]["/v1/conversations/{conversation_id}"]["delete"]["responses"]
     assert "503" in spec["paths"]["/v1/feedback"]["post"]["responses"]
@@ -645,7 +622,7 @@ def test_a_locked_feedback_store_does_not_stall_scoring(scorer, tmp_path: Path, 
 
     database = tmp_path / "locked.db"
     settings = _settings(tmp_path, feedback_url=f"sqlite:///{database}", feedback_timeout_seconds=20.0)
-    with _served(create_app(settings, scorer=scorer)) as http:
+    with served(create_app(settings, scorer=scorer)) as http:
         lock = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
         lock.execute("BEGIN EXCLUSIVE")
         finished: list[float] = []

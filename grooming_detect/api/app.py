@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -24,14 +25,20 @@ from grooming_detect.api.batching import MicroBatcher
 from grooming_detect.api.feedback import FeedbackStore
 from grooming_detect.api.logs import configure_logging, log_event
 from grooming_detect.api.metrics import ApiMetrics
-from grooming_detect.api.security import PROTECTED_PREFIX, KeyCheckMiddleware
+from grooming_detect.api.security import (
+    PROTECTED_PREFIX,
+    KeyCheckMiddleware,
+    RateLimiter,
+    document_security,
+    keyring_from,
+)
 from grooming_detect.api.settings import Settings
 from grooming_detect.api.streams import ConversationStore
 from grooming_detect.model_files import ModelFolderError
 from grooming_detect.schema import TranscriptLimits, use_limits
 from grooming_detect.scorer import RiskScorer
 
-__all__ = ["create_app", "uvicorn_options"]
+__all__ = ["create_app"]
 
 _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -40,6 +47,8 @@ _SECURITY_HEADERS = {
     # JSON answers need nothing; the docs pages get their own policy (_DOCS_CSP)
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
 }
+_ROUTERS = (routes.health, routes.moderation, routes.feedback)
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}", re.ASCII)
 _DOCS_PATHS = ("/docs", "/static-offline-docs/")
 _DOCS_CSP = (
     "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
@@ -132,26 +141,25 @@ def _clean_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def uvicorn_options(settings: Settings) -> dict[str, Any]:
-    """How ``grooming-detect serve`` runs uvicorn (tests run it the same way)."""
-    return {
-        "log_level": settings.log_level.lower(),
-        "access_log": False,  # the app logs each request itself, without text
-        "server_header": False,  # no "server: uvicorn" on every answer
-    }
-
-
 def create_app(settings: Settings | None = None, scorer: RiskScorer | None = None) -> FastAPI:
     """Build the app; the model is loaded once in the lifespan (or ``scorer`` is used as given)."""
     settings = settings or Settings()
+    keys = keyring_from(settings)  # a bad keys file stops here, naming the file and the rule
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_level)
-        if not settings.open_mode and not settings.api_keys:
-            raise RuntimeError("no API keys configured: set GROOMING_DETECT_API_KEYS, or use open mode for trials")
+        if not settings.open_mode and not len(keys):
+            raise RuntimeError("no API keys configured: set GROOMING_DETECT_KEYS_FILE, or use open mode for trials")
         if settings.open_mode:
             log_event("open mode: requests are accepted without an API key; for local trials only", logging.WARNING)
+        elif settings.api_keys:
+            log_event(
+                "plain keys in GROOMING_DETECT_API_KEYS have every scope; give each client a scoped, hashed key "
+                "(grooming-detect keys new, GROOMING_DETECT_KEYS_FILE)",
+                logging.WARNING,
+                keys=len(settings.api_keys),
+            )
         try:
             app.state.scorer = scorer or await run_in_threadpool(
                 partial(RiskScorer.from_pretrained, settings.model, backend=settings.backend)
@@ -203,12 +211,18 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
     app.state.batcher = None
     limits = TranscriptLimits(settings.max_messages, settings.max_message_chars)
     app.add_middleware(LimitsMiddleware, max_bytes=settings.max_body_bytes, limits=limits)
-    app.add_middleware(KeyCheckMiddleware, settings=settings)  # added last: runs first, before any body is read
+    # added after the limits: runs before them, so a caller without a key never gets its body read
+    app.add_middleware(
+        KeyCheckMiddleware,
+        keys=keys,
+        routes=[route for router in _ROUTERS for route in router.routes],
+        limiter=RateLimiter(settings.rate_limit) if settings.rate_limit else None,
+    )
 
     @app.middleware("http")
     async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        if len(request_id) > 64 or not request_id.replace("-", "").isalnum():
+        request_id = request.headers.get("x-request-id") or ""
+        if not _REQUEST_ID.fullmatch(request_id):  # a client's id is echoed and logged: a safe pattern only
             request_id = uuid.uuid4().hex
         request.state.request_id = request_id
         request.state.log_fields = {}
@@ -226,9 +240,11 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
         if request.url.path.startswith(PROTECTED_PREFIX):  # scores, transcripts, feedback: never cached
             response.headers["Cache-Control"] = "no-store"
         scorer = getattr(app.state, "scorer", None)
+        principal = getattr(request.state, "principal", None)
         log_event(
             "request",
             request_id=request_id,
+            key_id=principal.key_id if principal else None,
             method=request.method,
             route=route,
             status=response.status_code,
@@ -260,7 +276,16 @@ def create_app(settings: Settings | None = None, scorer: RiskScorer | None = Non
         log_event("internal error", logging.ERROR, request_id=getattr(request.state, "request_id", None))
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
-    for router in (routes.health, routes.moderation, routes.feedback):
+    for router in _ROUTERS:
         app.include_router(router)
+
+    build_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_security(build_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     return app

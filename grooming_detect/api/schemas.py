@@ -154,6 +154,8 @@ def _error(description: str, model: type[BaseModel] = ErrorBody) -> dict[str, An
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: _error("No API key, or not one of the server's (checked before the body is read)."),
+    403: _error("The key lacks the scope this endpoint needs (x-required-scope)."),
+    429: _error("The key's rate limit is reached; retry after Retry-After seconds."),
     413: _error("The body is larger than the server's limit."),
     422: _error("The body breaks the schema or a limit.", ValidationErrorBody),
 }

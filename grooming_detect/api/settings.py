@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from grooming_detect.api.security import ApiKey
 from grooming_detect.backends import Backend
 
 __all__ = ["Settings"]
 
 
 class Settings(BaseSettings):
-    """Every server setting with its default. ``GROOMING_DETECT_API_KEYS='["k1","k2"]'`` sets the keys."""
+    """Every server setting with its default. Keys: ``GROOMING_DETECT_KEYS_FILE=keys.yaml`` (made by
+    ``grooming-detect keys new``), or ``GROOMING_DETECT_KEYS`` as JSON in the same shape."""
 
     model_config = SettingsConfigDict(env_prefix="GROOMING_DETECT_", env_file=".env", extra="ignore")
 
@@ -19,8 +23,24 @@ class Settings(BaseSettings):
     backend: Backend | None = Field(
         None, description="Encoder runtime: onnx (the default), onnx-int8 (faster) or torch (the reference)."
     )
-    api_keys: list[SecretStr] = Field(default_factory=list, description="Accepted X-API-Key values.")
+    keys_file: Path | None = Field(None, description="YAML file of keys: id, sha256 of the key, scopes.")
+    keys: list[ApiKey] = Field(default_factory=list, description="More keys, in the keys file's shape.")
+    api_keys: list[SecretStr] = Field(
+        default_factory=list, description="Plain keys with every scope (older setting; prefer keys_file)."
+    )
     open_mode: bool = Field(False, description="Accept requests without an API key (local trials only).")
+    open_mode_remote: bool = Field(
+        False, description="Let open mode bind to an address other than loopback (anyone who reaches it may call)."
+    )
+    rate_limit: str | None = Field(
+        "1200/minute", description="Requests per key id in a moving window (limits' notation); empty: none."
+    )
+    request_read_timeout_seconds: float = Field(
+        30.0, gt=0, le=600, description="A connection must send a whole request (headers and body) within this."
+    )
+    max_connections: int = Field(
+        1000, ge=1, description="Most open connections; a request beyond them answers 503 at once."
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = Field(1 << 20, ge=1024, description="Largest request body, chunked or not.")

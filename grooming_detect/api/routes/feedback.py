@@ -23,7 +23,7 @@ router = APIRouter(
 )
 
 
-@router.post("/v1/feedback", status_code=201)
+@router.post("/v1/feedback", status_code=201, openapi_extra={"x-required-scope": "feedback:write"})
 async def feedback(request: Request, body: FeedbackIn) -> FeedbackOut:
     """Record a moderator's verdict. The transcript is stored only with ``store_content: true``."""
     scorer: RiskScorer = request.app.state.scorer
@@ -48,6 +48,7 @@ async def feedback(request: Request, body: FeedbackIn) -> FeedbackOut:
 @router.get(
     "/v1/feedback/export",
     response_class=StreamingResponse,
+    openapi_extra={"x-required-scope": "feedback:read"},
     responses={
         200: {
             "description": "One JSON object per line (JSON Lines), oldest first.",

@@ -17,7 +17,7 @@ from grooming_detect.api.schemas import (
     ModerateResponse,
     StreamRequest,
 )
-from grooming_detect.api.security import require_api_key
+from grooming_detect.api.security import Principal, require_api_key
 from grooming_detect.api.settings import Settings
 from grooming_detect.api.streams import ConversationDropped, ConversationStore
 from grooming_detect.scorer import ConversationFull, RiskScorer
@@ -26,6 +26,15 @@ from grooming_detect.scores import TranscriptScore
 __all__ = ["router"]
 
 router = APIRouter(dependencies=[Depends(require_api_key)], responses=ERROR_RESPONSES)
+_SCORE = {"x-required-scope": "score"}  # read by KeyCheckMiddleware, shown in the OpenAPI document
+_CONVERSATION_ID = r"^[A-Za-z0-9._:\-]+$"
+
+
+def _owned(request: Request, conversation_id: str) -> str:
+    """The store's key of a live conversation: its id under the key that created it, so another key's
+    conversation of the same id is a different one (it cannot be read, extended or ended by this key)."""
+    principal: Principal = request.state.principal
+    return f"{principal.key_id}/{conversation_id}"
 
 
 def _card_summary(scorer: RiskScorer) -> str | None:
@@ -54,7 +63,7 @@ def _observe(request: Request, results: list[TranscriptScore]) -> None:
     metrics.messages.inc(request.state.log_fields["messages"])
 
 
-@router.get("/v1/models", tags=["models"])
+@router.get("/v1/models", tags=["models"], openapi_extra=_SCORE)
 async def models(request: Request) -> dict[str, list[ModelInfo]]:
     scorer: RiskScorer = request.app.state.scorer
     info = ModelInfo(
@@ -68,7 +77,7 @@ async def models(request: Request) -> dict[str, list[ModelInfo]]:
     return {"models": [info]}
 
 
-@router.post("/v1/moderate", tags=["moderation"])
+@router.post("/v1/moderate", tags=["moderation"], openapi_extra=_SCORE)
 async def moderate(request: Request, body: ModerateRequest) -> ModerateResponse:
     """Score 1 to 256 transcripts: per-conversation and per-message risk, first alert, spans.
 
@@ -97,12 +106,13 @@ async def moderate(request: Request, body: ModerateRequest) -> ModerateResponse:
 @router.post(
     "/v1/conversations/{conversation_id}/messages",
     tags=["moderation"],
+    openapi_extra=_SCORE,
     responses={409: {"description": "The conversation's state was dropped; DELETE it and resend.", "model": ErrorBody}},
 )
 async def append_messages(
     request: Request,
     body: StreamRequest,
-    conversation_id: str = Path(min_length=1, max_length=256, pattern=r"^[A-Za-z0-9._:\-]+$"),
+    conversation_id: str = Path(min_length=1, max_length=256, pattern=_CONVERSATION_ID),
 ) -> TranscriptScore:
     """Append messages to a live conversation and return its updated score. The server keeps no text."""
     scorer: RiskScorer = request.app.state.scorer
@@ -118,7 +128,7 @@ async def append_messages(
         )
     try:
         session = store.get_or_create(
-            conversation_id,
+            _owned(request, conversation_id),
             lambda: scorer.stream(conversation_id, thresholds=thresholds, return_spans=body.return_spans),
         )
     except ConversationDropped as exc:
@@ -140,11 +150,14 @@ async def append_messages(
 @router.delete(
     "/v1/conversations/{conversation_id}",
     tags=["moderation"],
+    openapi_extra=_SCORE,
     status_code=204,
     responses={404: {"description": "No such live conversation.", "model": ErrorBody}},
 )
-async def end_conversation(request: Request, conversation_id: str = Path(min_length=1, max_length=256)) -> Response:
+async def end_conversation(
+    request: Request, conversation_id: str = Path(min_length=1, max_length=256, pattern=_CONVERSATION_ID)
+) -> Response:
     """Forget a live conversation's state (or that it was dropped: the id can start afresh)."""
-    if not request.app.state.streams.delete(conversation_id):
+    if not request.app.state.streams.delete(_owned(request, conversation_id)):
         raise HTTPException(status_code=404, detail="no such live conversation")
     return Response(status_code=204)
