@@ -153,6 +153,7 @@ def _error(description: str, model: type[BaseModel] = ErrorBody) -> dict[str, An
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("The body is not JSON, or not UTF-8."),
     401: _error("No API key, or not one of the server's (checked before the body is read)."),
     403: _error("The key lacks the scope this endpoint needs (x-required-scope)."),
     429: _error("The key's rate limit is reached; retry after Retry-After seconds."),
