@@ -112,7 +112,6 @@ def _fuzz(live: tuple[httpx.Client, dict[str, Any]], per_operation: int) -> dict
                 if _echoed(case, response, vocabulary):
                     problems.append(f"{label}: answer {response.status_code} repeats client input")
 
-
             _runner(operation, mode, lambda case, label=label: _one(case, label), per_operation)()
     assert not problems, "\n".join(sorted(set(problems))[:20])
     return counts
