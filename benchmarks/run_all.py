@@ -17,6 +17,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import bench_generate  # noqa: E402
+import bench_load  # noqa: E402
 import bench_normalize  # noqa: E402
 import bench_scoring  # noqa: E402
 import bench_spans  # noqa: E402
@@ -88,7 +89,7 @@ def write_results(results: dict[str, dict[str, float]], out: Path = HERE / "RESU
 if __name__ == "__main__":
     collected: dict[str, dict[str, float]] = {}
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    for bench in (bench_normalize, bench_generate, bench_scoring, bench_spans):
+    for bench in (bench_normalize, bench_generate, bench_scoring, bench_spans, bench_load):
         print(f"== {bench.__name__}")
         collected[bench.__name__] = dict(bench.main([]))
         if cores is not None:  # bench_normalize pins the process to one core; the others get them all back
