@@ -18,7 +18,6 @@ import os
 import random
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+from common import free_port, print_figures
 
 CLIENTS = 16
 LINES = (  # ordinary chat, nothing of what the model looks for
@@ -53,12 +53,6 @@ class _Tally:
     messages: int = 0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _command(port: int) -> list[str]:
     script = Path(sys.executable).with_name("grooming-detect")
     head = [str(script)] if script.is_file() else [sys.executable, "-m", "grooming_detect.cli"]
@@ -77,7 +71,7 @@ def _proc_kb(pid: int, name: str) -> float | None:
 def _server(key: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """``grooming-detect serve`` in a temp dir (its own feedback store, one admin key), once /readyz says 200."""
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp, open(Path(tmp) / "server.log", "wb") as log:
-        port = _free_port()
+        port = free_port()
         keys = [{"id": "bench", "sha256": hashlib.sha256(key.encode()).hexdigest(), "scopes": ["admin"]}]
         env = os.environ | {
             "GROOMING_DETECT_KEYS": json.dumps(keys),
@@ -245,10 +239,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=None, help="load duration (default $BENCH_LOAD_SECONDS or 60)")
     results = run(parser.parse_args(argv).seconds)
-    width = max(map(len, results))
-    for key, value in results.items():
-        print(f"{key:<{width}}  {value:10.2f}")
-    return results
+    return print_figures(results)
 
 
 if __name__ == "__main__":

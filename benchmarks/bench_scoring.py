@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from common import free_port, print_figures
 
 from grooming_detect import Message, Transcript
 from grooming_detect.scorer import RiskScorer
@@ -82,12 +82,6 @@ def _summary(name: str, seconds: list[float], messages: int) -> dict[str, float]
         f"{name}_p95_ms": 1000 * float(np.percentile(seconds, 95)),
         f"{name}_msgs_per_s": messages / statistics.median(seconds),
     }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 _PEAK_RSS = """
@@ -145,7 +139,7 @@ def _server(scorer: RiskScorer, *, micro_batching: bool) -> Iterator[Any]:
     from grooming_detect.api.app import create_app
     from grooming_detect.api.settings import Settings
 
-    port = _free_port()
+    port = free_port()
     settings = Settings(open_mode=True, feedback_url="sqlite://", log_level="WARNING", micro_batching=micro_batching)
     server = uvicorn.Server(uvicorn.Config(create_app(settings, scorer=scorer), port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -232,10 +226,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
     }
     for name in ("library", "library_spans", "streaming", "http", "http_concurrent_batched"):
         results[f"{name}_speedup_vs_naive"] = results[f"{name}_msgs_per_s"] / base
-    width = max(map(len, results))
-    for key, value in results.items():
-        print(f"{key:<{width}}  {value:10.2f}")
-    return results
+    return print_figures(results)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ import statistics
 import time
 from collections.abc import Sequence
 
+from common import print_figures
+
 from grooming_detect import Message, RiskScorer, Transcript
 from grooming_detect.explain import SPAN_METHODS
 from grooming_detect.scores import Span, TranscriptScore
@@ -94,10 +96,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
                 hits += any(s.begin < top.end and top.begin < s.end for s in f.spans)
     results["fast_overlaps_exhaustive_top_span"] = hits / max(total, 1)
     results["chats"] = len(chats)
-    width = max(map(len, results))
-    for key, value in results.items():
-        print(f"{key:<{width}}  {value:10.3f}")
-    return results
+    return print_figures(results, digits=3)
 
 
 if __name__ == "__main__":

@@ -146,6 +146,7 @@ def _cmd_keys_new(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from grooming_detect.api.security import ApiKey, KeysFileError, hash_key, new_key, read_keys_file
+    from grooming_detect.model_files import first_error
 
     key = new_key()
     try:
@@ -153,8 +154,7 @@ def _cmd_keys_new(args: argparse.Namespace) -> int:
             id=args.id, sha256=hash_key(key), scopes=[s.strip() for s in args.scopes.split(",") if s.strip()]
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        sys.stderr.write(f"error: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}\n")
+        sys.stderr.write(f"error: {first_error(exc)}\n")
         return 2
     import yaml
 

@@ -23,6 +23,7 @@ import hashlib
 import math
 import secrets
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,8 @@ from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from grooming_detect.model_files import first_error
 
 __all__ = [
     "API_KEY_HEADER",
@@ -58,6 +61,7 @@ SCOPES: tuple[str, ...] = ("score", "feedback:write", "feedback:read", "metrics"
 _UNAUTHORIZED = "missing or invalid API key (send it in the X-API-Key header or as Authorization: Bearer)"
 
 API_KEY_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, description="One of the server's API keys.")
+_CHALLENGE = {"WWW-Authenticate": "APIKey, Bearer"}
 _BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "The same API key, as a bearer token."}
 
 
@@ -101,9 +105,7 @@ def read_keys_file(path: Path) -> list[ApiKey]:
     except yaml.YAMLError as exc:
         raise KeysFileError(f"{path}: not YAML ({type(exc).__name__})") from None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise KeysFileError(f"{path}: {where}: {first['msg']}") from None
+        raise KeysFileError(f"{path}: {first_error(exc)}") from None
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,7 @@ class KeyRing:
     constant time, so timing reveals neither which key matched nor how many there are."""
 
     def __init__(self, keys: Sequence[ApiKey], *, open_mode: bool = False) -> None:
-        ids = [k.id for k in keys]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        duplicates = sorted(i for i, n in Counter(k.id for k in keys).items() if n > 1)
         if duplicates:
             raise KeysFileError(f"key ids must be unique; repeated: {', '.join(duplicates)}")
         self.open_mode = open_mode
@@ -214,7 +215,7 @@ class KeyCheckMiddleware:
         if protected:
             principal = self.keys.identify(_candidate(dict(scope.get("headers") or [])))
             if principal is None:
-                await _answer(scope, receive, send, 401, _UNAUTHORIZED, {"WWW-Authenticate": "APIKey, Bearer"})
+                await _answer(scope, receive, send, 401, _UNAUTHORIZED, _CHALLENGE)
                 return
             scope.setdefault("state", {})["principal"] = principal
             if needed is not None and not principal.allows(needed):
@@ -240,7 +241,7 @@ async def require_api_key(request: Request, candidate: str | None = Security(API
     the key scheme into the OpenAPI document; :func:`document_security` adds the bearer alternative."""
     principal = getattr(request.state, "principal", None)
     if principal is None:  # pragma: no cover - only if the middleware were not installed
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, _UNAUTHORIZED, headers={"WWW-Authenticate": "APIKey"})
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, _UNAUTHORIZED, headers=_CHALLENGE)
     return principal
 
 
@@ -257,8 +258,8 @@ def keyring_from(settings: Any) -> KeyRing:
 
 
 def document_security(spec: dict[str, Any]) -> dict[str, Any]:
-    """Either header is enough: OpenAPI says "or" with one requirement per scheme (FastAPI can only say
-    "and"), and each operation's scope is named in its description of the 403."""
+    """Either header is enough: OpenAPI says "or" with one requirement per scheme, where FastAPI's two
+    dependencies would say "and". Each operation's scope is its ``x-required-scope``."""
     spec.setdefault("components", {}).setdefault("securitySchemes", {})["Bearer"] = _BEARER_SCHEME
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
